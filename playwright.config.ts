@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+
+// Playwright cannot download browsers on our machines: use Debian's Chromium.
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const port = 4173;
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	forbidOnly: !!process.env.CI,
+	retries: process.env.CI ? 1 : 0,
+	workers: 1,
+	reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+	use: {
+		// A service worker needs a secure origin; localhost counts, 127.0.0.1 may not.
+		baseURL: `http://localhost:${port}`,
+		...devices['Pixel 5'],
+		viewport: { width: 360, height: 740 },
+		locale: 'zh-CN',
+		timezoneId: 'Asia/Shanghai',
+		trace: 'retain-on-failure',
+		launchOptions: {
+			executablePath: existsSync(chromium) ? chromium : undefined,
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--no-first-run'
+			]
+		}
+	},
+	projects: [{ name: 'phone-chromium', use: { browserName: 'chromium' } }],
+	webServer: {
+		// A fresh embedded database each run, loaded with the demo county on first start.
+		command: 'rm -rf tests/e2e/.tmp && node scripts/start.js',
+		url: `http://localhost:${port}/healthz`,
+		reuseExistingServer: false,
+		timeout: 120_000,
+		env: {
+			PORT: String(port),
+			ORIGIN: `http://localhost:${port}`,
+			LEVEE_DATA_DIR: 'tests/e2e/.tmp/data',
+			LEVEE_DEV_ADMIN: '1',
+			DATABASE_URL: ''
+		}
+	}
+});

@@ -1,0 +1,15 @@
+// See https://svelte.dev/docs/kit/types#app.d.ts
+declare global {
+	namespace App {
+		interface Error {
+			message: string;
+			/** Quoted to the county admin when a 500 keeps happening; matches the server log. */
+			errorId?: string;
+		}
+		interface Locals {
+			locale: 'zh-CN' | 'en';
+		}
+	}
+}
+
+export {};

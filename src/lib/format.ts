@@ -1,0 +1,49 @@
+import { m } from './paraglide/messages.js';
+
+// Money is integer fen, weight integer grams, area integer hundredths of a mu: these
+// helpers only turn them into text for people, never back into numbers for sums.
+
+export type Locale = 'zh-CN' | 'en';
+
+function fixed2(value: number | bigint, divisor: bigint): string {
+	const big = BigInt(value);
+	const negative = big < 0n;
+	const abs = negative ? -big : big;
+	const whole = abs / divisor;
+	const part = ((abs % divisor) * 100n) / divisor;
+	const grouped = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+	return `${negative ? '-' : ''}${grouped}.${part.toString().padStart(2, '0')}`;
+}
+
+/** 5759350 fen → "¥57,593.50" (zh-CN) or "CNY 57,593.50" (en). */
+export function formatFen(fen: number | bigint, locale: Locale): string {
+	const negative = BigInt(fen) < 0n;
+	const text = fixed2(negative ? -BigInt(fen) : fen, 100n);
+	return (negative ? '-' : '') + (locale === 'en' ? `CNY ${text}` : `¥${text}`);
+}
+
+/** 12500 g → "12.5 公斤" / "12.5 kg"; trailing zeros dropped. */
+export function formatGrams(grams: number, locale: Locale): string {
+	const value = fixed2(grams, 1000n).replace(/\.?0+$/, '');
+	return m.unit_kg({ value }, { locale });
+}
+
+/** 325 hundredths → "3.25 亩" / "3.25 mu". */
+export function formatMu(hundredths: number, locale: Locale): string {
+	return m.unit_mu({ value: fixed2(hundredths, 100n) }, { locale });
+}
+
+/** "2026-11-29" → "2026年11月29日" / "29 Nov 2026". */
+export function formatDate(isoDate: string, locale: Locale): string {
+	const [year, month, day] = isoDate.slice(0, 10).split('-').map(Number);
+	const date = new Date(Date.UTC(year, month - 1, day));
+	const options: Intl.DateTimeFormatOptions = { timeZone: 'UTC', year: 'numeric', day: 'numeric' };
+	return locale === 'en'
+		? new Intl.DateTimeFormat('en-GB', { ...options, month: 'short' }).format(date)
+		: new Intl.DateTimeFormat('zh-CN', { ...options, month: 'long' }).format(date);
+}
+
+/** Today's business date in China Standard Time, as YYYY-MM-DD. */
+export function todayInChina(now: Date = new Date()): string {
+	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
+}

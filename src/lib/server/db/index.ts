@@ -1,0 +1,109 @@
+import { mkdirSync, accessSync, constants } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema';
+import { StartupError, describeConnectionError, describePostgresTarget } from './errors';
+
+export type Schema = typeof schema;
+/** The typed database handle every domain function takes; a transaction is one too. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Driver = 'pglite' | 'postgres';
+
+export interface Database {
+	db: Db;
+	driver: Driver;
+	/** True when the database answers a trivial query. */
+	ping(): Promise<boolean>;
+	close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+	| { kind: 'postgres'; url: string; maxConnections?: number }
+	| { kind: 'pglite'; dataDir: string }
+	| { kind: 'memory' };
+
+const DRIZZLE_OPTIONS = { schema, casing: 'snake_case' } as const;
+
+/** Opens PGlite or PostgreSQL and proves it answers; failures become one clear StartupError. */
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+	if (target.kind === 'postgres') return openPostgres(target.url, target.maxConnections ?? 10);
+	return openPglite(target.kind === 'pglite' ? target.dataDir : null);
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+	const client = postgres(url, {
+		max,
+		onnotice: () => {},
+		connect_timeout: 10,
+		// Dates stay 'YYYY-MM-DD' strings, as on PGlite; business dates have no time zone.
+		types: {
+			date: { to: 1082, from: [1082], serialize: (v: string) => v, parse: (v: string) => v }
+		}
+	});
+	try {
+		await client`select 1`;
+	} catch (error) {
+		await client.end({ timeout: 1 }).catch(() => {});
+		throw new StartupError(
+			`PostgreSQL ${describePostgresTarget(url)} is not reachable: ${describeConnectionError(error)}`
+		);
+	}
+	const db = drizzlePostgres({ client, ...DRIZZLE_OPTIONS }) as unknown as Db;
+	return {
+		db,
+		driver: 'postgres',
+		ping: () => pingDb(db),
+		close: () => client.end({ timeout: 5 })
+	};
+}
+
+async function openPglite(dataDir: string | null): Promise<Database> {
+	if (dataDir) {
+		try {
+			mkdirSync(dataDir, { recursive: true });
+			accessSync(dataDir, constants.W_OK);
+		} catch (error) {
+			throw new StartupError(
+				`The data folder ${dataDir} cannot be created or written: ${describeConnectionError(error)}`
+			);
+		}
+	}
+	let client: PGlite;
+	try {
+		client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+		await client.query('select 1');
+	} catch (error) {
+		throw new StartupError(
+			`The data folder ${dataDir} does not hold a readable Levee database (corrupted, or written by another PGlite version): ${describeConnectionError(error)}`
+		);
+	}
+	const db = drizzlePglite({ client, ...DRIZZLE_OPTIONS }) as unknown as Db;
+	return {
+		db,
+		driver: 'pglite',
+		ping: () => pingDb(db),
+		close: () => client.close()
+	};
+}
+
+async function pingDb(db: Db): Promise<boolean> {
+	try {
+		await db.execute(sql`select 1`);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Runs `work` in one transaction: it all lands or none of it does. Domain functions
+ * use this for every change that touches more than one row.
+ */
+export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+	return db.transaction(work);
+}

@@ -1,0 +1,4 @@
+// Every domain's tables, gathered for drizzle-kit and the typed database handle.
+export * from '../divisions/schema';
+export * from '../audit/schema';
+export * from '../households/schema';

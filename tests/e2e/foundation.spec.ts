@@ -1,0 +1,88 @@
+import { expect, test } from '@playwright/test';
+
+test('the home page opens in Chinese, switches to English and back', async ({ page }) => {
+	await page.goto('/');
+	await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+	await expect(page.getByRole('heading', { name: '魏县（130434）' })).toBeVisible();
+	await expect(
+		page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '首页' })
+	).toBeVisible();
+
+	await page.getByRole('button', { name: '切换语言' }).click();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+	await expect(page.getByRole('heading', { name: '魏县 (130434)' })).toBeVisible();
+	await expect(
+		page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Home' })
+	).toBeVisible();
+
+	// The choice survives a fresh load.
+	await page.reload();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+
+	await page.getByRole('button', { name: 'Change language' }).click();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+	await expect(page.getByText('农户', { exact: true })).toBeVisible();
+});
+
+test('the home page shows the demo county in numbers', async ({ page }) => {
+	await page.goto('/');
+	const stat = (label: string) =>
+		page.locator('.stats div').filter({ hasText: label }).locator('dd');
+	await expect(stat('乡镇')).toHaveText('21');
+	await expect(stat('行政村')).toHaveText('569');
+	const households = Number((await stat('农户').textContent())?.replace(/,/g, ''));
+	expect(households).toBeGreaterThanOrEqual(200);
+});
+
+test('/healthz names the database driver and says it answers', async ({ request }) => {
+	const response = await request.get('/healthz');
+	expect(response.status()).toBe(200);
+	expect(await response.json()).toEqual({
+		status: 'ok',
+		database: { driver: 'pglite', answers: true }
+	});
+});
+
+test('an unknown page answers 404 in the person’s language', async ({ page }) => {
+	const response = await page.goto('/no-such-page');
+	expect(response?.status()).toBe(404);
+	await expect(page.getByRole('heading', { name: '没有找到这个页面或记录' })).toBeVisible();
+	await expect(page.getByRole('link', { name: '回到首页' })).toBeVisible();
+});
+
+test('the app is installable: manifest, icons and a service worker', async ({ page, request }) => {
+	const manifest = await (await request.get('/manifest.webmanifest')).json();
+	expect(manifest).toMatchObject({
+		name: 'Levee 防返贫',
+		start_url: '/',
+		display: 'standalone',
+		lang: 'zh-CN'
+	});
+	const sizes = manifest.icons.map((i: { sizes: string }) => i.sizes);
+	expect(sizes).toEqual(expect.arrayContaining(['192x192', '512x512']));
+	for (const icon of manifest.icons as { src: string }[]) {
+		const png = await request.get(icon.src);
+		expect(png.status()).toBe(200);
+		expect(png.headers()['content-type']).toBe('image/png');
+	}
+
+	await page.goto('/');
+	const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+	expect(scope).toBe('http://localhost:4173/');
+});
+
+test('offline, a page shows the offline notice instead of a browser error', async ({
+	page,
+	context
+}) => {
+	await page.goto('/');
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+	});
+	await page.reload();
+	await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+	await context.setOffline(true);
+	await page.goto('/admin/divisions').catch(() => undefined);
+	await expect(page.getByRole('heading', { name: '现在没有网络' })).toBeVisible();
+	await context.setOffline(false);
+});
