@@ -3,7 +3,7 @@ import { defineConfig, devices } from '@playwright/test';
 
 // Playwright cannot download browsers on our machines: use Debian's Chromium.
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const port = 4173;
+const port = 4317;
 
 export default defineConfig({
 	testDir: 'tests/e2e',

@@ -8,6 +8,8 @@ declare global {
 		}
 		interface Locals {
 			locale: 'zh-CN' | 'en';
+			user: import('$lib/server/auth/actor').UserActor | null;
+			session: import('$lib/server/auth/sessions').SessionInfo | null;
 		}
 	}
 }

@@ -47,3 +47,17 @@ export function formatDate(isoDate: string, locale: Locale): string {
 export function todayInChina(now: Date = new Date()): string {
 	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
 }
+
+/** A moment, in China Standard Time: "2026年11月29日 14:05" / "29 Nov 2026, 14:05". */
+export function formatDateTime(iso: string | Date, locale: Locale): string {
+	const date = typeof iso === 'string' ? new Date(iso) : iso;
+	return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
+		timeZone: 'Asia/Shanghai',
+		year: 'numeric',
+		month: locale === 'en' ? 'short' : 'long',
+		day: 'numeric',
+		hour: '2-digit',
+		minute: '2-digit',
+		hour12: false
+	}).format(date);
+}

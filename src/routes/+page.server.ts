@@ -1,22 +1,52 @@
 import { database } from '$lib/server/startup';
-import { listCounties, listTownships } from '$lib/server/divisions';
-import { countHouseholds } from '$lib/server/households';
+import { findCountyByCode, listTownships } from '$lib/server/divisions';
+import { countHouseholds, getHousehold, householdsByTownship } from '$lib/server/households';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => {
+/** One address, a home made for each role; a visitor sees what Levee is and signs in. */
+export const load: PageServerLoad = async ({ locals }) => {
+	const user = locals.user;
+	if (!user) return { home: 'visitor' as const };
 	const { db } = await database();
-	const [county] = await listCounties(db);
-	if (!county) return { overview: null };
-	const [townships, counts] = await Promise.all([
-		listTownships(db, county.code),
-		countHouseholds(db, county.id)
-	]);
-	return {
-		overview: {
-			county,
-			townships: townships.length,
-			villages: townships.reduce((sum, t) => sum + t.villageCount, 0),
-			...counts
+	switch (user.role) {
+		case 'county_admin': {
+			const [county, townships, counts] = await Promise.all([
+				findCountyByCode(db, user.countyCode),
+				listTownships(db, user.countyCode),
+				countHouseholds(db, user.countyId)
+			]);
+			return {
+				home: 'county_admin' as const,
+				county,
+				townships: townships.length,
+				villages: townships.reduce((sum, t) => sum + t.villageCount, 0),
+				...counts
+			};
 		}
-	};
+		case 'township_staff': {
+			const [townships, counts] = await Promise.all([
+				listTownships(db, user.countyCode),
+				householdsByTownship(db, user)
+			]);
+			return {
+				home: 'township_staff' as const,
+				townships: townships
+					.filter((t) => user.townshipCodes.includes(t.code))
+					.map((t) => ({
+						code: t.code,
+						name: t.name,
+						villages: t.villageCount,
+						households: counts.find((c) => c.townshipCode === t.code)?.households ?? 0
+					}))
+			};
+		}
+		case 'factory_owner':
+			// Factories arrive with the micro-factory module; until then the owner sees why it is empty.
+			return { home: 'factory_owner' as const, name: user.label };
+		case 'household':
+			return {
+				home: 'household' as const,
+				household: user.householdId ? await getHousehold(db, user, user.householdId) : null
+			};
+	}
 };

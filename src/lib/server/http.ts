@@ -1,6 +1,15 @@
-import { error, fail, type ActionFailure } from '@sveltejs/kit';
+import { error, fail, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import { translate } from '../i18n';
+import type { UserActor } from './auth/actor';
+import { recordAuthEvent } from './auth/events';
+import { hasRole } from './auth/scope';
+import type { Role } from './auth/schema';
 import { DomainError } from './errors';
+import { log } from './logger';
+import { database } from './startup';
+
+// Glue between routes and domains: who is asking, what they may reach, and how a
+// domain error becomes an answer in the person's language.
 
 export interface FormFailure {
 	message: string;
@@ -8,38 +17,102 @@ export interface FormFailure {
 	values?: Record<string, string>;
 }
 
+/** The signed-in person, or a redirect to sign in that comes back here afterwards. */
+export function requireUser(event: RequestEvent): UserActor {
+	const user = event.locals.user;
+	if (!user) {
+		const next = event.url.pathname + event.url.search;
+		redirect(303, `/login?next=${encodeURIComponent(next)}`);
+	}
+	return user;
+}
+
+/** A person of one of these roles; anyone else is told the page does not exist. */
+export async function requireRole(event: RequestEvent, ...roles: Role[]): Promise<UserActor> {
+	const user = requireUser(event);
+	if (!hasRole(user, ...roles)) await notFound(event, 'role');
+	return user;
+}
+
 /**
- * Turns a DomainError into the answer a route gives: field messages in the person's
- * language (400/409) or a 404. Anything else is unexpected and goes to handleError.
+ * Answers 404 and records the refusal: out-of-scope records look exactly like missing
+ * ones, but the county can see who tried.
  */
-export function failFromDomain(
+export async function notFound(event: RequestEvent, reason: string): Promise<never> {
+	const user = event.locals.user;
+	if (user) {
+		try {
+			const { db } = await database();
+			await recordAuthEvent(db, {
+				kind: 'refused',
+				userId: user.userId,
+				countyId: user.countyId,
+				ip: clientIp(event),
+				detail: { route: event.route.id, method: event.request.method, reason }
+			});
+		} catch (caught) {
+			log.warn('Could not record a refused request', { error: String(caught) });
+		}
+	}
+	error(404, translate('error_not_found'));
+}
+
+/** For loads: a record that is missing or out of scope answers 404. */
+export async function orNotFound<T>(event: RequestEvent, work: Promise<T>): Promise<T> {
+	try {
+		return await work;
+	} catch (caught) {
+		if (caught instanceof DomainError && caught.code === 'not_found') {
+			return notFound(event, 'record');
+		}
+		throw caught;
+	}
+}
+
+/**
+ * Turns a DomainError into the answer a form action gives: field messages in the
+ * person's language (400/409), or a 404. Anything else is unexpected: handleError.
+ */
+export async function failFromDomain(
+	event: RequestEvent,
 	caught: unknown,
 	values?: Record<string, string>
-): ActionFailure<FormFailure> {
+): Promise<ActionFailure<FormFailure>> {
 	if (!(caught instanceof DomainError)) throw caught;
-	if (caught.code === 'not_found') error(404, translate('error_not_found'));
+	if (caught.code === 'not_found') return notFound(event, 'record');
 	const errors: Record<string, string> = {};
 	for (const issue of caught.issues) errors[issue.field] ??= translate(issue.key, issue.params);
 	return fail(caught.code === 'conflict' ? 409 : 400, {
-		message: translate('error_form'),
+		message: errors[''] ?? translate('error_form'),
 		errors,
 		values
 	});
 }
 
-/** The submitted text fields of a form, for echoing back beside the errors. */
+/** The submitted text fields of a form, for echoing back beside the errors (never secrets). */
 export function formValues(data: FormData, fields: string[]): Record<string, string> {
 	return Object.fromEntries(fields.map((f) => [f, String(data.get(f) ?? '')]));
 }
 
-/** For loads: a record that is missing or out of scope answers 404. */
-export async function orNotFound<T>(work: Promise<T>): Promise<T> {
+export function formText(data: FormData, field: string): string {
+	const value = data.get(field);
+	return typeof value === 'string' ? value : '';
+}
+
+export function clientIp(event: RequestEvent): string | null {
 	try {
-		return await work;
-	} catch (caught) {
-		if (caught instanceof DomainError && caught.code === 'not_found') {
-			error(404, translate('error_not_found'));
-		}
-		throw caught;
+		return event.getClientAddress();
+	} catch {
+		return null;
 	}
+}
+
+/** Only a path on this site: a sign-in never redirects elsewhere. */
+export function safeNext(target: string | null | undefined): string {
+	const path = target ?? '/';
+	return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/';
+}
+
+export function clientInfo(event: RequestEvent): { ip: string | null; userAgent: string | null } {
+	return { ip: clientIp(event), userAgent: event.request.headers.get('user-agent') };
 }

@@ -1,10 +1,11 @@
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { readConfig } from './config';
 import { openDatabase, type Database } from './db';
 import { runMigrations } from './db/migrate';
 import { StartupError } from './db/errors';
 import { counties } from './divisions/schema';
-import { seedDemoCounty } from './demo';
+import { DEMO_COUNTY_CODE, seedDemoCounty } from './demo';
+import { DEMO_ACCOUNTS, seedDemoAccounts, type DemoSignIns } from './demo/accounts';
 import { log } from './logger';
 
 let current: Promise<Database> | null = null;
@@ -28,6 +29,11 @@ export function startDatabase(): Promise<Database> {
 				const seeded = await seedDemoCounty(database.db);
 				log.info('Loaded the demo county (Wei County, 130434)', seeded);
 			}
+			const [demo] = await database.db
+				.select({ id: counties.id })
+				.from(counties)
+				.where(eq(counties.code, DEMO_COUNTY_CODE));
+			if (demo) printDemoSignIns(await seedDemoAccounts(database.db));
 		}
 		log.info(
 			database.driver === 'pglite'
@@ -37,6 +43,26 @@ export function startDatabase(): Promise<Database> {
 		return database;
 	})();
 	return current;
+}
+
+function printDemoSignIns(signIns: DemoSignIns): void {
+	const origin = process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`;
+	const lines = [
+		'Demo sign-ins (embedded demo database only):',
+		`  county admin     ${DEMO_ACCOUNTS.admin.username} / ${DEMO_ACCOUNTS.admin.password}`,
+		`  township staff   ${DEMO_ACCOUNTS.staff.username} / ${DEMO_ACCOUNTS.staff.password}`,
+		`  factory owner    ${DEMO_ACCOUNTS.factoryOwner.username} / ${DEMO_ACCOUNTS.factoryOwner.password}`,
+		`  household        phone ${signIns.householdPhone || '(none)'} / PIN ${DEMO_ACCOUNTS.household.pin}`
+	];
+	if (signIns.householdCardToken) {
+		lines.push(`  household card   ${origin}/card/${signIns.householdCardToken}`);
+	}
+	log.info(lines.join('\n'));
+}
+
+/** Tests hand in their own database instead of the configured one. */
+export function useDatabase(database: Database): void {
+	current = Promise.resolve(database);
 }
 
 /** The open database; routes and hooks run after start-up, so it is always there. */

@@ -1,12 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { cookieMaxAge, cookieName, isLocale } from '$lib/paraglide/runtime';
+import { formText, safeNext } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
-
-/** Only a path on this site: never an open redirect. */
-function safeRedirect(target: FormDataEntryValue | null): string {
-	const path = typeof target === 'string' ? target : '/';
-	return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/';
-}
 
 export const load: PageServerLoad = () => redirect(303, '/');
 
@@ -23,6 +18,6 @@ export const actions: Actions = {
 				sameSite: 'lax'
 			});
 		}
-		redirect(303, safeRedirect(data.get('redirectTo')));
+		redirect(303, safeNext(formText(data, 'redirectTo')));
 	}
 };

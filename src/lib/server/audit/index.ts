@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, gte, like, lt } from 'drizzle-orm';
 import type { Db } from '../db';
 import { newId } from '../db/ids';
 import type { Actor } from '../auth/actor';
@@ -46,18 +46,55 @@ export async function recordAudit(tx: Db, actor: Actor, entry: AuditEntry): Prom
 
 export type AuditRow = typeof auditLog.$inferSelect;
 
+export interface AuditFilter {
+	entity?: string;
+	entityId?: string;
+	actorUserId?: string;
+	action?: string;
+	/** Business dates (YYYY-MM-DD, China Standard Time), both inclusive. */
+	from?: string;
+	to?: string;
+	limit?: number;
+	offset?: number;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The county's audit rows, newest first, narrowed by who, what and when. */
 export async function listAudit(
 	db: Db,
 	countyId: string,
-	filter: { entity?: string; entityId?: string; limit?: number } = {}
+	filter: AuditFilter = {}
 ): Promise<AuditRow[]> {
 	const conditions = [eq(auditLog.countyId, countyId)];
 	if (filter.entity) conditions.push(eq(auditLog.entity, filter.entity));
 	if (filter.entityId) conditions.push(eq(auditLog.entityId, filter.entityId));
+	if (filter.actorUserId) conditions.push(eq(auditLog.actorUserId, filter.actorUserId));
+	if (filter.action)
+		conditions.push(like(auditLog.action, `${filter.action.replace(/[%_\\]/g, '')}%`));
+	if (filter.from && DATE.test(filter.from)) {
+		conditions.push(gte(auditLog.at, new Date(`${filter.from}T00:00:00+08:00`)));
+	}
+	if (filter.to && DATE.test(filter.to)) {
+		conditions.push(
+			lt(auditLog.at, new Date(new Date(`${filter.to}T00:00:00+08:00`).getTime() + 86_400_000))
+		);
+	}
 	return db
 		.select()
 		.from(auditLog)
 		.where(and(...conditions))
 		.orderBy(desc(auditLog.at), desc(auditLog.id))
-		.limit(filter.limit ?? 100);
+		.limit(filter.limit ?? 100)
+		.offset(filter.offset ?? 0);
+}
+
+/** The distinct actions recorded in a county, for the filter's choices. */
+export async function listAuditActions(db: Db, countyId: string): Promise<string[]> {
+	const rows = await db
+		.selectDistinct({ action: auditLog.action })
+		.from(auditLog)
+		.where(eq(auditLog.countyId, countyId))
+		.orderBy(auditLog.action);
+	return rows.map((r) => r.action);
 }

@@ -1,6 +1,8 @@
+import type { Role } from './schema';
+
 /**
  * Who is acting. Every domain function takes one so that scope can be checked and the
- * audit row can name the person. Accounts and roles extend this in the auth domain.
+ * audit row can name the person.
  */
 export interface Actor {
 	/** Null for Levee itself (start-up loads, demo data, command-line tools). */
@@ -9,6 +11,22 @@ export interface Actor {
 	label: string;
 }
 
+/** A signed-in person, as the session hook puts them in `locals.user`. */
+export interface UserActor extends Actor {
+	userId: string;
+	role: Role;
+	countyId: string;
+	countyCode: string;
+	/** Township staff: the townships they work in (9-digit codes). */
+	townshipCodes: string[];
+	/** Household accounts: the one household they may see. */
+	householdId: string | null;
+}
+
 export function systemActor(label: string): Actor {
 	return { userId: null, label };
+}
+
+export function isUserActor(actor: Actor): actor is UserActor {
+	return actor.userId !== null && 'role' in actor;
 }

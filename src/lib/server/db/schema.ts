@@ -2,3 +2,4 @@
 export * from '../divisions/schema';
 export * from '../audit/schema';
 export * from '../households/schema';
+export * from '../auth/schema';

@@ -6,6 +6,7 @@ import { newId } from '../db/ids';
 import { systemActor } from '../auth/actor';
 import { recordAudit } from '../audit';
 import { auditLog } from '../audit/schema';
+import { authEvents, householdCards, sessions, userTownships, users } from '../auth/schema';
 import { findCountyByCode, loadCountyDivisions } from '../divisions';
 import { counties, divisions } from '../divisions/schema';
 import { households, members } from '../households/schema';
@@ -106,6 +107,11 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
  * this order never breaks a constraint. A new table goes above every table it references.
  */
 const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
+	authEvents,
+	sessions,
+	householdCards,
+	userTownships,
+	users,
 	members,
 	households,
 	auditLog,

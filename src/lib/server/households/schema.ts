@@ -38,6 +38,7 @@ export const households = pgTable(
 );
 
 export const SEXES = ['male', 'female'] as const;
+export const HEAD_OF_HOUSEHOLD = '户主'; // the registry's word for the head of household
 
 /** A person of a household. Identity numbers are unique within a county. */
 export const members = pgTable(

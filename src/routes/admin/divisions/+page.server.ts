@@ -1,23 +1,31 @@
-import { dev } from '$app/environment';
-import { requireAdminForNow } from '$lib/server/auth/guard';
-import { listCounties, loadCountyDivisions } from '$lib/server/divisions';
-import { failFromDomain, formValues } from '$lib/server/http';
+import { findCountyByCode, loadCountyDivisions } from '$lib/server/divisions';
+import { DomainError } from '$lib/server/errors';
+import { failFromDomain, formText, formValues, requireRole } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => {
-	requireAdminForNow(dev);
+export const load: PageServerLoad = async (event) => {
+	const user = await requireRole(event, 'county_admin');
 	const { db } = await database();
-	return { counties: await listCounties(db) };
+	const county = await findCountyByCode(db, user.countyCode);
+	return { counties: county ? [county] : [], countyCode: user.countyCode };
 };
 
 export const actions: Actions = {
-	load: async ({ request }) => {
-		const actor = requireAdminForNow(dev);
-		const data = await request.formData();
+	// Reloads the admin's own county from the shipped data; a new county is set up with
+	// `npm run create-admin`, which loads it.
+	load: async (event) => {
+		const user = await requireRole(event, 'county_admin');
+		const data = await event.request.formData();
 		const { db } = await database();
 		try {
-			const result = await loadCountyDivisions(db, actor, String(data.get('countyCode') ?? ''));
+			const code = formText(data, 'countyCode').trim();
+			if (/^\d{6}$/.test(code) && code !== user.countyCode) {
+				throw DomainError.invalid('countyCode', 'divisions_error_other_county', {
+					code: user.countyCode
+				});
+			}
+			const result = await loadCountyDivisions(db, user, code);
 			return {
 				loaded: {
 					county: result.county.name,
@@ -26,7 +34,7 @@ export const actions: Actions = {
 				}
 			};
 		} catch (caught) {
-			return failFromDomain(caught, formValues(data, ['countyCode']));
+			return failFromDomain(event, caught, formValues(data, ['countyCode']));
 		}
 	}
 };

@@ -1,31 +1,31 @@
-import { dev } from '$app/environment';
-import { requireAdminForNow } from '$lib/server/auth/guard';
 import { addDivision, getDivision, listTownships } from '$lib/server/divisions';
-import { failFromDomain, formValues, orNotFound } from '$lib/server/http';
+import { failFromDomain, formValues, notFound, orNotFound, requireRole } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params }) => {
-	requireAdminForNow(dev);
+export const load: PageServerLoad = async (event) => {
+	const user = await requireRole(event, 'county_admin');
+	if (event.params.county !== user.countyCode) return notFound(event, 'county');
 	const { db } = await database();
-	const county = await orNotFound(getDivision(db, params.county, params.county));
-	return { county, townships: await listTownships(db, params.county) };
+	const county = await orNotFound(event, getDivision(db, user.countyCode, user.countyCode));
+	return { county, townships: await listTownships(db, user.countyCode) };
 };
 
 export const actions: Actions = {
-	add: async ({ request, params }) => {
-		const actor = requireAdminForNow(dev);
-		const data = await request.formData();
+	add: async (event) => {
+		const user = await requireRole(event, 'county_admin');
+		if (event.params.county !== user.countyCode) return notFound(event, 'county');
+		const data = await event.request.formData();
 		const { db } = await database();
 		try {
-			const added = await addDivision(db, actor, params.county, {
-				parentCode: params.county,
+			const added = await addDivision(db, user, user.countyCode, {
+				parentCode: user.countyCode,
 				code: data.get('code'),
 				name: data.get('name')
 			});
 			return { added: added.name };
 		} catch (caught) {
-			return failFromDomain(caught, formValues(data, ['code', 'name']));
+			return failFromDomain(event, caught, formValues(data, ['code', 'name']));
 		}
 	}
 };

@@ -1,50 +1,53 @@
-import { dev } from '$app/environment';
-import { requireAdminForNow } from '$lib/server/auth/guard';
 import { addDivision, getDivision, listVillages, renameDivision } from '$lib/server/divisions';
-import { error } from '@sveltejs/kit';
-import { translate } from '$lib/i18n';
 import { DomainError } from '$lib/server/errors';
-import { failFromDomain, formValues, orNotFound } from '$lib/server/http';
+import { failFromDomain, formValues, notFound, orNotFound, requireRole } from '$lib/server/http';
 import { database } from '$lib/server/startup';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-export const load: PageServerLoad = async ({ params }) => {
-	requireAdminForNow(dev);
+/** A county admin, on a township of their own county; anyone else is told it does not exist. */
+async function townshipAdmin(event: RequestEvent) {
+	const user = await requireRole(event, 'county_admin');
+	if (event.params.county !== user.countyCode) return notFound(event, 'county');
+	return user;
+}
+
+export const load: PageServerLoad = async (event) => {
+	const user = await townshipAdmin(event);
 	const { db } = await database();
-	const township = await orNotFound(getDivision(db, params.county, params.township));
-	if (township.level !== 'township') error(404, translate('error_not_found'));
-	return { township, villages: await listVillages(db, params.county, township.code) };
+	const township = await orNotFound(event, getDivision(db, user.countyCode, event.params.township));
+	if (township.level !== 'township') return notFound(event, 'township');
+	return { township, villages: await listVillages(db, user.countyCode, township.code) };
 };
 
 export const actions: Actions = {
-	add: async ({ request, params }) => {
-		const actor = requireAdminForNow(dev);
-		const data = await request.formData();
+	add: async (event) => {
+		const user = await townshipAdmin(event);
+		const data = await event.request.formData();
 		const { db } = await database();
 		try {
-			const added = await addDivision(db, actor, params.county, {
-				parentCode: params.township,
+			const added = await addDivision(db, user, user.countyCode, {
+				parentCode: event.params.township,
 				code: data.get('code'),
 				name: data.get('name')
 			});
 			return { added: added.name };
 		} catch (caught) {
-			return failFromDomain(caught, formValues(data, ['form', 'code', 'name']));
+			return failFromDomain(event, caught, formValues(data, ['form', 'code', 'name']));
 		}
 	},
-	rename: async ({ request, params }) => {
-		const actor = requireAdminForNow(dev);
-		const data = await request.formData();
+	rename: async (event) => {
+		const user = await townshipAdmin(event);
+		const data = await event.request.formData();
 		const code = String(data.get('code') ?? '');
 		const { db } = await database();
 		try {
 			// Only villages of this township are renamed from this page.
-			const village = await getDivision(db, params.county, code);
-			if (village.parentCode !== params.township) throw DomainError.notFound();
-			const renamed = await renameDivision(db, actor, params.county, code, data.get('name'));
+			const village = await getDivision(db, user.countyCode, code);
+			if (village.parentCode !== event.params.township) throw DomainError.notFound();
+			const renamed = await renameDivision(db, user, user.countyCode, code, data.get('name'));
 			return { renamed: renamed.name, renamedCode: code };
 		} catch (caught) {
-			return failFromDomain(caught, formValues(data, ['form', 'code', 'name']));
+			return failFromDomain(event, caught, formValues(data, ['form', 'code', 'name']));
 		}
 	}
 };

@@ -1,0 +1,61 @@
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { UserActor } from './actor';
+import type { Role } from './schema';
+import { households } from '../households/schema';
+
+// Pure scope rules: who may see which part of the county. Routes and domain functions
+// both ask these; a record outside scope is answered as if it did not exist.
+
+export function hasRole(actor: UserActor, ...roles: Role[]): boolean {
+	return roles.includes(actor.role);
+}
+
+export function inCounty(actor: UserActor, countyCode: string): boolean {
+	return actor.countyCode === countyCode;
+}
+
+/** The township of a village code: its first 9 digits. */
+export function townshipOf(villageCode: string): string {
+	return villageCode.slice(0, 9);
+}
+
+export function canSeeTownship(actor: UserActor, townshipCode: string): boolean {
+	if (actor.role === 'county_admin') return townshipCode.startsWith(actor.countyCode);
+	if (actor.role === 'township_staff') return actor.townshipCodes.includes(townshipCode);
+	return false;
+}
+
+export function canSeeVillage(actor: UserActor, villageCode: string): boolean {
+	return canSeeTownship(actor, townshipOf(villageCode));
+}
+
+export function canSeeHousehold(
+	actor: UserActor,
+	household: { countyId: string; id: string; villageCode: string }
+): boolean {
+	if (household.countyId !== actor.countyId) return false;
+	if (actor.role === 'household') return actor.householdId === household.id;
+	return canSeeVillage(actor, household.villageCode);
+}
+
+/** The households an actor may list, as a WHERE condition (always within the county). */
+export function householdScope(actor: UserActor): SQL {
+	const county = eq(households.countyId, actor.countyId);
+	switch (actor.role) {
+		case 'county_admin':
+			return county;
+		case 'township_staff':
+			return actor.townshipCodes.length === 0
+				? sql`false`
+				: (and(
+						county,
+						inArray(sql`left(${households.villageCode}, 9)`, actor.townshipCodes)
+					) as SQL);
+		case 'household':
+			return actor.householdId
+				? (and(county, eq(households.id, actor.householdId)) as SQL)
+				: sql`false`;
+		default:
+			return sql`false`;
+	}
+}

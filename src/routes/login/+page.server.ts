@@ -1,0 +1,34 @@
+import { redirect } from '@sveltejs/kit';
+import { signInWithPassword } from '$lib/server/auth/sign-in';
+import { setSessionCookie } from '$lib/server/auth/cookies';
+import { clientInfo, failFromDomain, formText, formValues, safeNext } from '$lib/server/http';
+import { database } from '$lib/server/startup';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.user) redirect(303, safeNext(url.searchParams.get('next')));
+	return { next: safeNext(url.searchParams.get('next')) };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const data = await event.request.formData();
+		const { db } = await database();
+		let token: string, expiresAt: Date;
+		try {
+			({
+				token,
+				session: { expiresAt }
+			} = await signInWithPassword(
+				db,
+				{ identifier: formText(data, 'identifier'), password: formText(data, 'password') },
+				clientInfo(event)
+			));
+		} catch (caught) {
+			// The password is never echoed back.
+			return failFromDomain(event, caught, formValues(data, ['identifier']));
+		}
+		setSessionCookie(event.cookies, event.url, token, expiresAt);
+		redirect(303, safeNext(formText(data, 'next')));
+	}
+};

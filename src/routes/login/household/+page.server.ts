@@ -1,0 +1,32 @@
+import { redirect } from '@sveltejs/kit';
+import { signInWithPin } from '$lib/server/auth/sign-in';
+import { setSessionCookie } from '$lib/server/auth/cookies';
+import { clientInfo, failFromDomain, formText, formValues } from '$lib/server/http';
+import { database } from '$lib/server/startup';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => {
+	if (locals.user) redirect(303, '/');
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const data = await event.request.formData();
+		const { db } = await database();
+		let token: string, expiresAt: Date;
+		try {
+			({
+				token,
+				session: { expiresAt }
+			} = await signInWithPin(
+				db,
+				{ phone: formText(data, 'phone'), pin: formText(data, 'pin') },
+				clientInfo(event)
+			));
+		} catch (caught) {
+			return failFromDomain(event, caught, formValues(data, ['phone']));
+		}
+		setSessionCookie(event.cookies, event.url, token, expiresAt);
+		redirect(303, '/');
+	}
+};
