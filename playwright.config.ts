@@ -18,6 +18,7 @@ export default defineConfig({
 		viewport: { width: 360, height: 740 },
 		locale: 'zh-CN',
 		timezoneId: 'Asia/Shanghai',
+		extraHTTPHeaders: { 'x-forwarded-for': '192.0.2.1' },
 		trace: 'retain-on-failure',
 		launchOptions: {
 			executablePath: existsSync(chromium) ? chromium : undefined,
@@ -42,8 +43,11 @@ export default defineConfig({
 			PORT: String(port),
 			ORIGIN: `http://localhost:${port}`,
 			LEVEE_DATA_DIR: 'tests/e2e/.tmp/data',
-			LEVEE_DEV_ADMIN: '1',
-			DATABASE_URL: ''
+			DATABASE_URL: '',
+			// Each test context sends its own client address, so the sign-in throttle of one
+			// test never slows another down (the proxy header a real deployment would set).
+			ADDRESS_HEADER: 'x-forwarded-for',
+			XFF_DEPTH: '1'
 		}
 	}
 });

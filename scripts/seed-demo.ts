@@ -4,7 +4,8 @@ import { readConfig } from '../src/lib/server/config';
 import { openDatabase } from '../src/lib/server/db';
 import { runMigrations } from '../src/lib/server/db/migrate';
 import { resetDemoData, seedDemoCounty } from '../src/lib/server/demo';
-import { exitOnStartupError } from '../src/lib/server/startup';
+import { seedDemoAccounts } from '../src/lib/server/demo/accounts';
+import { exitOnStartupError, printDemoSignIns } from '../src/lib/server/startup';
 import { log } from '../src/lib/server/logger';
 
 const config = readConfig();
@@ -17,8 +18,10 @@ try {
 	await runMigrations(database);
 	await resetDemoData(database.db);
 	const seeded = await seedDemoCounty(database.db);
+	const signIns = await seedDemoAccounts(database.db);
 	await database.close();
 	log.info(`Demo county rebuilt in ${config.dataDir}`, seeded);
+	printDemoSignIns(signIns);
 } catch (error) {
 	exitOnStartupError(error);
 }

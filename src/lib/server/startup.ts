@@ -45,7 +45,7 @@ export function startDatabase(): Promise<Database> {
 	return current;
 }
 
-function printDemoSignIns(signIns: DemoSignIns): void {
+export function printDemoSignIns(signIns: DemoSignIns): void {
 	const origin = process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`;
 	const lines = [
 		'Demo sign-ins (embedded demo database only):',

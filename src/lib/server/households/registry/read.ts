@@ -67,17 +67,17 @@ export interface ReadOptions {
 	maxBytes?: number;
 }
 
-/** One row of cells from either format, before the header is known. */
-interface SourceRow {
+/**
+ * The current row of either format. One reader is reused for every row, and cells are read
+ * only for the columns the header names: a county file has ~300,000 rows of ~60 cells.
+ */
+interface RowReader {
 	rowNumber: number;
-	/** Text of a 1-based column, formatted for the field it belongs to. */
-	text(column: number, field: RegistryField | null): CellText;
 	columnCount: number;
-}
-
-interface CellText {
-	text: string;
-	imprecise: boolean;
+	/** Text of a 1-based column, formatted for the field it belongs to. */
+	text(column: number, field: RegistryField | null): string;
+	/** Whether the cell held a number too large to be exact. */
+	imprecise(column: number): boolean;
 }
 
 export async function readRegistryFile(
@@ -89,7 +89,7 @@ export async function readRegistryFile(
 	if (bytes.byteLength > limitBytes) throw new RegistryFileError({ kind: 'too_large', limitBytes });
 	if (bytes.byteLength === 0) throw new RegistryFileError({ kind: 'empty' });
 
-	if (startsWith(bytes, ZIP)) return buildSheet('xlsx', await xlsxRows(bytes));
+	if (startsWith(bytes, ZIP)) return readXlsx(bytes);
 	if (startsWith(bytes, OLE2)) throw new RegistryFileError({ kind: 'unsupported_excel' });
 	if (BINARY_SIGNATURES.some((s) => startsWith(bytes, s))) {
 		throw new RegistryFileError({ kind: 'not_spreadsheet' });
@@ -101,7 +101,7 @@ export async function readRegistryFile(
 	if (/^\s*<(?:!doctype|html|\?xml|table)/i.test(text)) {
 		throw new RegistryFileError({ kind: 'unsupported_excel' });
 	}
-	return buildSheet('csv', csvRows(text, fileName));
+	return readCsv(text, fileName);
 }
 
 // --- format detection and decoding ---
@@ -156,24 +156,35 @@ function hasBinaryControls(text: string): boolean {
 
 // --- CSV ---
 
-function csvRows(text: string, fileName: string): SourceRow[] {
+function readCsv(text: string, fileName: string): RawSheet {
+	const builder = new SheetBuilder('csv');
+	let record: string[] = [];
+	const reader: RowReader = {
+		rowNumber: 0,
+		columnCount: 0,
+		text: (column) => cleanText(record[column - 1] ?? ''),
+		imprecise: () => false
+	};
 	// Excel's "text (tab delimited)" and "Unicode text" are .txt files separated by tabs.
 	const tabbed = /\.(txt|tsv)$/i.test(fileName);
-	const parsed = Papa.parse<string[]>(text, {
+	// Row by row (synchronous for a string), so a parsed record is garbage as soon as it is read.
+	Papa.parse<string[]>(text, {
 		skipEmptyLines: false,
-		...(tabbed ? { delimiter: '\t' } : { delimitersToGuess: [',', '\t', ';', '|'] })
+		...(tabbed ? { delimiter: '\t' } : { delimitersToGuess: [',', '\t', ';', '|'] }),
+		step: (result, parser) => {
+			record = result.data;
+			// Records, not lines: a quoted cell with a line break is still one row in Excel.
+			reader.rowNumber++;
+			reader.columnCount = record.length;
+			if (!builder.add(reader)) parser.abort();
+		}
 	});
-	// Records, not lines: a quoted cell with a line break is still one row in Excel.
-	return parsed.data.map((record, i) => ({
-		rowNumber: i + 1,
-		columnCount: record.length,
-		text: (column) => ({ text: cleanText(record[column - 1] ?? ''), imprecise: false })
-	}));
+	return builder.finish();
 }
 
 // --- XLSX ---
 
-async function xlsxRows(bytes: Uint8Array): Promise<SourceRow[][]> {
+async function readXlsx(bytes: Uint8Array): Promise<RawSheet> {
 	const workbook = new ExcelJS.Workbook();
 	try {
 		const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -183,54 +194,60 @@ async function xlsxRows(bytes: Uint8Array): Promise<SourceRow[][]> {
 		throw new RegistryFileError({ kind: 'not_spreadsheet' });
 	}
 	if (workbook.worksheets.length === 0) throw new RegistryFileError({ kind: 'not_spreadsheet' });
-	return workbook.worksheets.map((sheet) => {
-		const rows: SourceRow[] = [];
+	// The first sheet that has a header: some files put notes or instructions first.
+	for (const sheet of workbook.worksheets) {
+		const builder = new SheetBuilder('xlsx');
+		let values: ExcelJS.CellValue[] = [];
+		const reader: RowReader = {
+			rowNumber: 0,
+			columnCount: 0,
+			text: (column, field) => excelCellText(values[column], field),
+			imprecise: (column) => {
+				const value = values[column];
+				return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value);
+			}
+		};
+		let reading = true;
 		sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+			if (!reading) return;
 			// row.values is a sparse array indexed by column (1-based).
-			const values = row.values as ExcelJS.CellValue[];
-			rows.push({
-				rowNumber,
-				columnCount: values.length - 1,
-				text: (column, field) => excelCellText(values[column], field)
-			});
+			values = row.values as ExcelJS.CellValue[];
+			reader.rowNumber = rowNumber;
+			reader.columnCount = values.length - 1;
+			reading = builder.add(reader);
 		});
-		return rows;
-	});
+		if (builder.hasHeader) return builder.finish();
+	}
+	throw new RegistryFileError({ kind: 'header_not_found' });
 }
 
-function excelCellText(value: ExcelJS.CellValue, field: RegistryField | null): CellText {
-	const month = field !== null && MONTH_FIELDS.has(field);
-	if (value === null || value === undefined) return { text: '', imprecise: false };
-	if (typeof value === 'string') return { text: cleanText(value), imprecise: false };
-	if (typeof value === 'number') return numberText(value, month);
-	if (typeof value === 'boolean') return { text: value ? '是' : '否', imprecise: false };
-	if (value instanceof Date) return { text: dateText(value, month), imprecise: false };
-	if ('richText' in value) {
-		return { text: cleanText(value.richText.map((r) => r.text).join('')), imprecise: false };
-	}
+function excelCellText(value: ExcelJS.CellValue, field: RegistryField | null): string {
+	if (value === null || value === undefined) return '';
+	if (typeof value === 'string') return cleanText(value);
+	if (typeof value === 'number')
+		return numberText(value, field !== null && MONTH_FIELDS.has(field));
+	if (typeof value === 'boolean') return value ? '是' : '否';
+	if (value instanceof Date) return dateText(value, field !== null && MONTH_FIELDS.has(field));
+	if ('richText' in value) return cleanText(value.richText.map((r) => r.text).join(''));
 	if ('hyperlink' in value) return excelCellText(value.text as ExcelJS.CellValue, field);
 	if ('formula' in value || 'sharedFormula' in value) {
 		return excelCellText(value.result as ExcelJS.CellValue, field);
 	}
 	// Error values (#N/A, #REF!, …) carry no data.
-	return { text: '', imprecise: false };
+	return '';
 }
 
-function numberText(value: number, month: boolean): CellText {
-	if (!Number.isFinite(value)) return { text: '', imprecise: false };
+function numberText(value: number, month: boolean): string {
+	if (!Number.isFinite(value)) return '';
 	// A month column holding a bare Excel date serial (1954–2119) rather than 202301.
 	if (month && Number.isInteger(value) && value >= 20000 && value < 80000) {
-		return {
-			text: dateText(new Date(Date.UTC(1899, 11, 30) + value * 86400000), true),
-			imprecise: false
-		};
+		return dateText(new Date(Date.UTC(1899, 11, 30) + value * 86400000), true);
 	}
-	if (Number.isInteger(value)) {
-		// BigInt prints every digit (no 1.30434e+17); beyond 2^53 those digits are a guess.
-		return { text: BigInt(value).toString(), imprecise: !Number.isSafeInteger(value) };
-	}
+	// BigInt prints every digit (no 1.30434e+17); beyond 2^53 those digits are a guess, which
+	// RowReader.imprecise reports.
+	if (Number.isInteger(value)) return BigInt(value).toString();
 	// 15 significant digits is what Excel shows; it hides binary noise like 8500.499999999.
-	return { text: String(Number(value.toPrecision(15))), imprecise: false };
+	return String(Number(value.toPrecision(15)));
 }
 
 /** Excel dates arrive as UTC midnight of the calendar day in the cell. */
@@ -256,81 +273,97 @@ function cleanText(raw: string): string {
 	return text;
 }
 
-interface HeaderMatch {
-	index: number;
+interface Header {
+	rowNumber: number;
 	headers: SheetHeader[];
 	columns: { column: number; field: RegistryField }[];
+	nameColumn: number | null;
+	/**
+	 * Every field of the header, empty. Rows start as a copy: V8 keeps such an object in fast
+	 * mode, while ~60 properties added one by one through cells[field] would turn it into a
+	 * hash table, which costs several seconds of garbage collection on a county file.
+	 */
+	blankCells: RawCells;
 }
 
-function findHeader(rows: SourceRow[]): HeaderMatch | null {
-	for (let index = 0; index < rows.length; index++) {
-		const row = rows[index];
-		if (row.rowNumber > HEADER_SEARCH_ROWS) break;
-		const headers: SheetHeader[] = [];
-		const columns: HeaderMatch['columns'] = [];
-		const seen = new Set<RegistryField>();
-		for (let column = 1; column <= row.columnCount; column++) {
-			const text = row.text(column, null).text;
-			if (text === '') continue;
-			let field = fieldForHeader(text);
-			// The first column for a field wins; a repeat would overwrite it row by row.
-			if (field !== null && seen.has(field)) field = null;
-			if (field !== null) {
-				seen.add(field);
-				columns.push({ column, field });
-			}
-			headers.push({ column, text, field });
-		}
-		if (seen.size >= HEADER_MIN_FIELDS) return { index, headers, columns };
-	}
-	return null;
-}
+/** Finds the header among the first rows, then turns each later row into RawCells. */
+class SheetBuilder {
+	private header: Header | null = null;
+	private readonly rows: RawRow[] = [];
 
-function buildSheet(format: RawSheet['format'], source: SourceRow[] | SourceRow[][]): RawSheet {
-	// For a workbook, the first sheet that has a header: some files put notes first.
-	const sheets = format === 'xlsx' ? (source as SourceRow[][]) : [source as SourceRow[]];
-	let rows: SourceRow[] = [];
-	let header: HeaderMatch | null = null;
-	for (const sheet of sheets) {
-		header = findHeader(sheet);
-		if (header !== null) {
-			rows = sheet;
-			break;
-		}
-	}
-	if (header === null) throw new RegistryFileError({ kind: 'header_not_found' });
+	constructor(private readonly format: RawSheet['format']) {}
 
-	const { columns } = header;
-	const nameColumn = columns.find((c) => c.field === 'name');
-	const out: RawRow[] = [];
-	for (let i = header.index + 1; i < rows.length; i++) {
-		const row = rows[i];
+	get hasHeader(): boolean {
+		return this.header !== null;
+	}
+
+	/** false once it is clear the header will not come: the caller may stop reading. */
+	add(row: RowReader): boolean {
+		const header = this.header;
+		if (header === null) {
+			if (row.rowNumber > HEADER_SEARCH_ROWS) return false;
+			this.header = matchHeader(row);
+			return true;
+		}
 		// Exports split into pages repeat the header row.
-		if (nameColumn && fieldForHeader(row.text(nameColumn.column, 'name').text) === 'name') {
-			continue;
+		if (
+			header.nameColumn !== null &&
+			fieldForHeader(row.text(header.nameColumn, 'name')) === 'name'
+		) {
+			return true;
 		}
-		const cells: RawCells = {};
+		const cells: RawCells = { ...header.blankCells };
 		let imprecise: RegistryField[] | undefined;
 		let blank = true;
-		for (const { column, field } of columns) {
-			const cell = row.text(column, field);
-			cells[field] = cell.text;
-			if (cell.text !== '') blank = false;
-			if (cell.imprecise) (imprecise ??= []).push(field);
+		for (const { column, field } of header.columns) {
+			const text = row.text(column, field);
+			cells[field] = text;
+			if (text !== '') blank = false;
+			if (row.imprecise(column)) (imprecise ??= []).push(field);
 		}
-		if (blank) continue;
-		out.push(
-			imprecise
-				? { rowNumber: row.rowNumber, cells, imprecise }
-				: { rowNumber: row.rowNumber, cells }
-		);
+		if (!blank) {
+			this.rows.push(
+				imprecise
+					? { rowNumber: row.rowNumber, cells, imprecise }
+					: { rowNumber: row.rowNumber, cells }
+			);
+		}
+		return true;
 	}
-	const present = new Set(columns.map((c) => c.field));
-	return {
-		format,
-		headerRowNumber: rows[header.index].rowNumber,
-		headers: header.headers,
-		rows: out,
-		missingRequired: REQUIRED_FIELDS.filter((f) => !present.has(f))
-	};
+
+	finish(): RawSheet {
+		const header = this.header;
+		if (header === null) throw new RegistryFileError({ kind: 'header_not_found' });
+		const present = new Set(header.columns.map((c) => c.field));
+		return {
+			format: this.format,
+			headerRowNumber: header.rowNumber,
+			headers: header.headers,
+			rows: this.rows,
+			missingRequired: REQUIRED_FIELDS.filter((f) => !present.has(f))
+		};
+	}
+}
+
+/** The row as a header, when it names at least HEADER_MIN_FIELDS known columns. */
+function matchHeader(row: RowReader): Header | null {
+	const headers: SheetHeader[] = [];
+	const columns: Header['columns'] = [];
+	const seen = new Set<RegistryField>();
+	for (let column = 1; column <= row.columnCount; column++) {
+		const text = row.text(column, null);
+		if (text === '') continue;
+		let field = fieldForHeader(text);
+		// The first column for a field wins; a repeat would overwrite it row by row.
+		if (field !== null && seen.has(field)) field = null;
+		if (field !== null) {
+			seen.add(field);
+			columns.push({ column, field });
+		}
+		headers.push({ column, text, field });
+	}
+	if (seen.size < HEADER_MIN_FIELDS) return null;
+	const nameColumn = columns.find((c) => c.field === 'name')?.column ?? null;
+	const blankCells: RawCells = Object.fromEntries(columns.map((c) => [c.field, '']));
+	return { rowNumber: row.rowNumber, headers, columns, nameColumn, blankCells };
 }

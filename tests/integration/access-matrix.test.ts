@@ -1,0 +1,284 @@
+import { isHttpError, isRedirect } from '@sveltejs/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/lib/server/db';
+import { and, eq } from 'drizzle-orm';
+import type { UserActor } from '../../src/lib/server/auth/actor';
+import { authEvents } from '../../src/lib/server/auth/schema';
+import { createSession } from '../../src/lib/server/auth/sessions';
+import { hashToken } from '../../src/lib/server/auth/tokens';
+import { useDatabase } from '../../src/lib/server/startup';
+import { actorFor, buildWorld, type World } from './fixtures';
+import { freshDatabase } from './helpers';
+
+// Every load, form action and endpoint, called as each kind of person inside and
+// outside its scope. A route file with a handler that is not in MATRIX fails the test.
+
+type Persona =
+	| 'anon'
+	| 'admin'
+	| 'adminB'
+	| 'staffIn'
+	| 'staffOut'
+	| 'owner'
+	| 'householdSelf'
+	| 'householdOther';
+type Outcome = 'ok' | 'not_found' | 'login';
+
+const PERSONAS: Persona[] = [
+	'anon',
+	'admin',
+	'adminB',
+	'staffIn',
+	'staffOut',
+	'owner',
+	'householdSelf',
+	'householdOther'
+];
+const SIGNED_IN = PERSONAS.filter((p) => p !== 'anon');
+
+/** Who gets through; the rest of the signed-in get 404 and visitors are sent to sign in. */
+function only(...allowed: Persona[]): Record<Persona, Outcome> {
+	return Object.fromEntries(
+		PERSONAS.map((p) => [p, allowed.includes(p) ? 'ok' : p === 'anon' ? 'login' : 'not_found'])
+	) as Record<Persona, Outcome>;
+}
+const everyone = only(...PERSONAS);
+const signedIn = only(...SIGNED_IN);
+const ADMINS: Persona[] = ['admin', 'adminB'];
+const STAFF: Persona[] = ['admin', 'adminB', 'staffIn', 'staffOut'];
+
+interface Case {
+	expect: Record<Persona, Outcome>;
+	/** Form fields for an action (functions get the world and the acting persona's session). */
+	form?: (ctx: Ctx) => Promise<Record<string, string>> | Record<string, string>;
+}
+
+interface Ctx {
+	world: World;
+	db: Database['db'];
+	sessionId: string | null;
+}
+
+const MATRIX: Record<string, Case> = {
+	'/ layout:load': { expect: everyone },
+	'/ load': { expect: everyone },
+	'/language load': { expect: everyone },
+	'/language action:default': { expect: everyone, form: () => ({ locale: 'en' }) },
+	'/healthz GET': { expect: everyone },
+	'/manifest.webmanifest GET': { expect: everyone },
+	'/login load': { expect: everyone },
+	'/login action:default': { expect: everyone },
+	'/login/household load': { expect: everyone },
+	'/login/household action:default': { expect: everyone },
+	'/card/[token] load': { expect: everyone },
+	'/card/[token] action:default': { expect: everyone },
+	'/logout load': { expect: everyone },
+	'/logout action:default': { expect: everyone },
+	'/account load': { expect: signedIn },
+	// Households have a PIN, not a password.
+	'/account action:changePassword': {
+		expect: only('admin', 'adminB', 'staffIn', 'staffOut', 'owner')
+	},
+	'/account action:signOutEverywhere': { expect: signedIn },
+	'/account action:endSession': {
+		expect: signedIn,
+		form: ({ sessionId }) => ({ session: sessionId ?? '' })
+	},
+	'/admin/divisions load': { expect: only(...ADMINS) },
+	'/admin/divisions action:load': { expect: only(...ADMINS), form: () => ({ countyCode: '' }) },
+	'/admin/divisions/[county] load': { expect: only('admin') },
+	'/admin/divisions/[county] action:add': { expect: only('admin') },
+	'/admin/divisions/[county]/[township] load': { expect: only('admin') },
+	'/admin/divisions/[county]/[township] action:add': { expect: only('admin') },
+	'/admin/divisions/[county]/[township] action:rename': {
+		expect: only('admin'),
+		form: () => ({ code: '130434108068', name: '东代固社区' })
+	},
+	'/admin/users load': { expect: only(...STAFF) },
+	'/admin/users action:create': { expect: only(...ADMINS) },
+	'/admin/users/[id] load': { expect: only('admin', 'staffIn') },
+	'/admin/users/[id] action:disable': { expect: only('admin', 'staffIn') },
+	'/admin/users/[id] action:enable': { expect: only('admin', 'staffIn') },
+	'/admin/users/[id] action:resetPassword': { expect: only('admin') },
+	'/admin/users/[id] action:endSessions': { expect: only('admin', 'staffIn') },
+	'/admin/users/[id] action:endSession': {
+		expect: only('admin', 'staffIn'),
+		form: async ({ db, world }) => ({
+			session: (await createSession(db, world.userIds.householdTarget, 'pin')).session.id
+		})
+	},
+	'/admin/audit load': { expect: only(...ADMINS) },
+	'/households load': { expect: only(...STAFF) },
+	'/households/[id] load': { expect: only('admin', 'staffIn', 'householdSelf') },
+	'/households/[id] action:setPin': { expect: only('admin', 'staffIn') },
+	'/households/[id] action:revokeCard': { expect: only('admin', 'staffIn') },
+	'/households/[id]/card load': { expect: only('admin', 'staffIn') },
+	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') }
+};
+
+type Handler = (event: unknown) => unknown;
+interface RouteModule {
+	load?: Handler;
+	actions?: Record<string, Handler>;
+	GET?: Handler;
+	POST?: Handler;
+	PUT?: Handler;
+	PATCH?: Handler;
+	DELETE?: Handler;
+}
+
+const modules = import.meta.glob<RouteModule>(
+	[
+		'/src/routes/**/+page.server.ts',
+		'/src/routes/**/+layout.server.ts',
+		'/src/routes/**/+server.ts'
+	],
+	{ eager: true }
+);
+
+interface Entry {
+	key: string;
+	routeId: string;
+	method: 'GET' | 'POST';
+	handler: Handler;
+}
+
+function discover(): Entry[] {
+	const entries: Entry[] = [];
+	for (const [file, mod] of Object.entries(modules)) {
+		const routeId = file.replace('/src/routes', '').replace(/\/\+[a-z.]+\.ts$/, '') || '/';
+		const layout = file.endsWith('+layout.server.ts') ? 'layout:' : '';
+		if (mod.load)
+			entries.push({ key: `${routeId} ${layout}load`, routeId, method: 'GET', handler: mod.load });
+		for (const [name, action] of Object.entries(mod.actions ?? {})) {
+			entries.push({ key: `${routeId} action:${name}`, routeId, method: 'POST', handler: action });
+		}
+		for (const verb of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+			const handler = mod[verb];
+			if (handler)
+				entries.push({
+					key: `${routeId} ${verb}`,
+					routeId,
+					method: verb === 'GET' ? 'GET' : 'POST',
+					handler
+				});
+		}
+	}
+	return entries.sort((a, b) => a.key.localeCompare(b.key));
+}
+
+let database: Database;
+let world: World;
+const actors = new Map<Persona, { user: UserActor; sessionId: string } | null>();
+
+beforeAll(async () => {
+	database = await freshDatabase();
+	useDatabase(database);
+	world = await buildWorld(database.db);
+	const ids: Record<Exclude<Persona, 'anon'>, string> = world.userIds as unknown as Record<
+		Exclude<Persona, 'anon'>,
+		string
+	>;
+	actors.set('anon', null);
+	for (const persona of SIGNED_IN) actors.set(persona, await actorFor(database.db, ids[persona]));
+});
+afterAll(async () => {
+	await database.close();
+});
+
+function paramsFor(routeId: string): Record<string, string> {
+	const all: Record<string, string> = {
+		county: '130434',
+		township: world.townshipIn,
+		id: routeId.startsWith('/admin/users')
+			? world.userIds.householdTarget
+			: world.households.inScope,
+		token: hashToken('no-such-card').slice(0, 52)
+	};
+	const names = [...routeId.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
+	return Object.fromEntries(names.map((n) => [n, all[n]]));
+}
+
+async function call(entry: Entry, persona: Persona): Promise<Outcome> {
+	const params = paramsFor(entry.routeId);
+	const path = entry.routeId.replace(/\[(\w+)\]/g, (_m, name: string) => params[name]);
+	const url = new URL(`http://localhost${path}`);
+	const actor = actors.get(persona) ?? null;
+	const ctx: Ctx = { world, db: database.db, sessionId: actor?.sessionId ?? null };
+	const fields = (await MATRIX[entry.key]?.form?.(ctx)) ?? {};
+	const body = new FormData();
+	for (const [k, v] of Object.entries(fields)) body.set(k, v);
+	const request =
+		entry.method === 'POST'
+			? new Request(url, { method: 'POST', body, headers: { origin: url.origin } })
+			: new Request(url);
+	const event = {
+		url,
+		params,
+		route: { id: entry.routeId },
+		request,
+		locals: {
+			locale: 'zh-CN',
+			user: actor?.user ?? null,
+			session: actor ? { id: actor.sessionId, expiresAt: new Date(), method: 'password' } : null
+		},
+		cookies: {
+			get: () => undefined,
+			getAll: () => [],
+			set: () => {},
+			delete: () => {},
+			serialize: () => ''
+		},
+		getClientAddress: () => '192.0.2.1',
+		setHeaders: () => {},
+		depends: () => {},
+		untrack: <T>(fn: () => T) => fn(),
+		parent: async () => ({}),
+		fetch,
+		isDataRequest: false,
+		isSubRequest: false
+	};
+	try {
+		await entry.handler(event);
+		return 'ok';
+	} catch (caught) {
+		if (isHttpError(caught) && caught.status === 404) return 'not_found';
+		if (isRedirect(caught)) return caught.location.startsWith('/login?next=') ? 'login' : 'ok';
+		throw caught;
+	}
+}
+
+describe('the access matrix', () => {
+	it('names every handler of every route, and nothing that is gone', () => {
+		expect(discover().map((e) => e.key)).toEqual(
+			Object.keys(MATRIX).sort((a, b) => a.localeCompare(b))
+		);
+	});
+
+	it('gives each person exactly the access they should have', async () => {
+		const differences: string[] = [];
+		const entries = discover();
+		expect(entries.length).toBeGreaterThan(30);
+		for (const entry of entries) {
+			const spec = MATRIX[entry.key];
+			if (!spec) continue;
+			for (const persona of PERSONAS) {
+				const outcome = await call(entry, persona);
+				if (outcome !== spec.expect[persona]) {
+					differences.push(
+						`${entry.key} as ${persona}: got ${outcome}, expected ${spec.expect[persona]}`
+					);
+				}
+			}
+		}
+		expect(differences).toEqual([]);
+	});
+
+	it('recorded the refusals, so the county can see who tried', async () => {
+		const refused = await database.db
+			.select()
+			.from(authEvents)
+			.where(and(eq(authEvents.kind, 'refused'), eq(authEvents.userId, world.userIds.staffOut)));
+		expect(refused.map((e) => (e.detail as { route: string }).route)).toContain('/households/[id]');
+	});
+});

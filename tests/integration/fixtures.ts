@@ -1,0 +1,152 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../src/lib/server/db';
+import { newId } from '../../src/lib/server/db/ids';
+import { identityCheckCharacter } from '../../src/lib/identity';
+import { systemActor, type UserActor } from '../../src/lib/server/auth/actor';
+import { hashSecret } from '../../src/lib/server/auth/passwords';
+import { userTownships, users, type Role } from '../../src/lib/server/auth/schema';
+import { createSession, validateSessionToken } from '../../src/lib/server/auth/sessions';
+import { loadCountyDivisions } from '../../src/lib/server/divisions';
+import { divisions } from '../../src/lib/server/divisions/schema';
+import { households, members } from '../../src/lib/server/households/schema';
+
+export const PASSWORD = 'correct-horse-7';
+
+let sequence = 0;
+
+/** A valid identity number from Wei County, unique within a test run. */
+export function identityNumber(birth = '19800101', male = true): string {
+	sequence += 1;
+	const seq = String((sequence * 2 + (male ? 1 : 0)) % 1000).padStart(3, '0');
+	const first17 = `130434${birth}${seq}`;
+	return first17 + identityCheckCharacter(first17);
+}
+
+export async function createHousehold(
+	db: Db,
+	countyId: string,
+	villageCode: string,
+	headName = '王建国'
+): Promise<string> {
+	const id = newId();
+	await db.insert(households).values({
+		countyId,
+		id,
+		householdNumber: `${villageCode}${String(++sequence).padStart(4, '0')}`,
+		villageCode,
+		phone: `138${String(10000000 + sequence).slice(-8)}`
+	});
+	await db.insert(members).values({
+		countyId,
+		id: newId(),
+		householdId: id,
+		name: headName,
+		idNumber: identityNumber(),
+		sex: 'male',
+		birthDate: '1980-01-01',
+		relation: '户主'
+	});
+	return id;
+}
+
+export async function createUser(
+	db: Db,
+	countyId: string,
+	role: Role,
+	options: { username?: string; townships?: string[]; householdId?: string; phone?: string } = {}
+): Promise<string> {
+	const id = newId();
+	await db.insert(users).values({
+		id,
+		countyId,
+		role,
+		displayName: options.username ?? role,
+		username: options.username ?? null,
+		phone: options.phone ?? null,
+		passwordHash: role === 'household' ? null : await hashSecret(PASSWORD),
+		householdId: options.householdId ?? null
+	});
+	for (const code of options.townships ?? []) {
+		await db.insert(userTownships).values({ userId: id, townshipCode: code });
+	}
+	return id;
+}
+
+/** The actor the session hook would put in locals for this user. */
+export async function actorFor(
+	db: Db,
+	userId: string
+): Promise<{ user: UserActor; sessionId: string }> {
+	const { token } = await createSession(db, userId, 'password');
+	const validated = await validateSessionToken(db, token);
+	if (!validated) throw new Error('session did not validate');
+	return { user: validated.user, sessionId: validated.session.id };
+}
+
+export interface World {
+	countyA: { id: string; code: string };
+	countyB: { id: string; code: string };
+	/** 东代固镇 (in staffIn's scope) and 前大磨乡 (staffOut's). */
+	townshipIn: string;
+	townshipOut: string;
+	households: { inScope: string; inScope2: string; outOfScope: string; otherCounty: string };
+	userIds: {
+		admin: string;
+		adminB: string;
+		staffIn: string;
+		staffOut: string;
+		owner: string;
+		householdSelf: string;
+		householdTarget: string;
+		householdOther: string;
+	};
+}
+
+/** Two counties, households in and out of a township's scope, and one account per role. */
+export async function buildWorld(db: Db): Promise<World> {
+	const actor = systemActor('test');
+	const a = (await loadCountyDivisions(db, actor, '130434')).county;
+	const b = (await loadCountyDivisions(db, actor, '130529')).county;
+	const villageIn = '130434108068';
+	const villageOut = '130434205213';
+	const [bVillage] = await db
+		.select()
+		.from(divisions)
+		.where(and(eq(divisions.countyCode, '130529'), eq(divisions.level, 'village')))
+		.limit(1);
+	const hIn = await createHousehold(db, a.id, villageIn, '王建国');
+	const hIn2 = await createHousehold(db, a.id, villageIn, '李秀英');
+	const hOut = await createHousehold(db, a.id, villageOut, '张国强');
+	const hB = await createHousehold(db, b.id, bVillage.code, '赵桂兰');
+	return {
+		countyA: { id: a.id, code: a.code },
+		countyB: { id: b.id, code: b.code },
+		townshipIn: '130434108',
+		townshipOut: '130434205',
+		households: { inScope: hIn, inScope2: hIn2, outOfScope: hOut, otherCounty: hB },
+		userIds: {
+			admin: await createUser(db, a.id, 'county_admin', { username: `admin${++sequence}` }),
+			adminB: await createUser(db, b.id, 'county_admin', { username: `adminb${++sequence}` }),
+			staffIn: await createUser(db, a.id, 'township_staff', {
+				username: `staffin${++sequence}`,
+				townships: ['130434108']
+			}),
+			staffOut: await createUser(db, a.id, 'township_staff', {
+				username: `staffout${++sequence}`,
+				townships: ['130434205']
+			}),
+			owner: await createUser(db, a.id, 'factory_owner', { username: `owner${++sequence}` }),
+			householdSelf: await createUser(db, a.id, 'household', { householdId: hIn }),
+			householdTarget: await createUser(db, a.id, 'household', { householdId: hIn2 }),
+			householdOther: await createUser(db, a.id, 'household', { householdId: hOut })
+		}
+	};
+}
+
+export async function userRow(db: Db, id: string) {
+	const [row] = await db
+		.select()
+		.from(users)
+		.where(and(eq(users.id, id)));
+	return row;
+}
