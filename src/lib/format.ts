@@ -61,3 +61,30 @@ export function formatDateTime(iso: string | Date, locale: Locale): string {
 		hour12: false
 	}).format(date);
 }
+
+/** Whole years from a birth date to a business date. */
+export function ageOn(birthDate: string, today: string): number {
+	const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
+	return today.slice(5, 10) < birthDate.slice(5, 10) ? years - 1 : years;
+}
+
+/** "2026-11" → "2026年11月" / "Nov 2026". */
+export function formatMonth(month: string, locale: Locale): string {
+	const [year, monthNumber] = month.split('-').map(Number);
+	const date = new Date(Date.UTC(year, monthNumber - 1, 1));
+	return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
+		timeZone: 'UTC',
+		year: 'numeric',
+		month: locale === 'en' ? 'short' : 'long'
+	}).format(date);
+}
+
+/** The `count` months up to and including today's, oldest first, as "YYYY-MM". */
+export function recentMonths(today: string, count = 12): string[] {
+	const year = Number(today.slice(0, 4));
+	const month = Number(today.slice(5, 7));
+	return Array.from({ length: count }, (_, i) => {
+		const index = year * 12 + (month - 1) - (count - 1 - i);
+		return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+	});
+}

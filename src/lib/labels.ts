@@ -62,3 +62,60 @@ export function auditEntityName(entity: string): string {
 	const name = translate(key);
 	return name === key ? entity : name;
 }
+
+export function labourName(capacity: string): string {
+	return translateOr(`members_labour_${capacity}`, capacity);
+}
+
+export function healthName(health: string): string {
+	return translateOr(`members_health_${health}`, health);
+}
+
+export function sexName(sex: string): string {
+	return sex === 'female' ? m.members_sex_female() : m.members_sex_male();
+}
+
+/** Joining and leaving: 出生, 婚入, 迁入, 死亡, 婚出, 迁出, 建档. */
+export function membershipEventName(kind: string): string {
+	return translateOr(`members_event_${kind}`, kind);
+}
+
+export function monitoringStatusName(status: string): string {
+	return translateOr(`monitoring_status_${status}`, status);
+}
+
+/** 帮扶消除 / 自然消除 as the registry stores them, in the person's language. */
+export function eliminationMethodName(method: string): string {
+	if (method === '帮扶消除') return m.monitoring_elimination_assisted();
+	if (method === '自然消除') return m.monitoring_elimination_natural();
+	return method;
+}
+
+export function ledgerKindName(kind: string): string {
+	return translateOr(`ledger_kind_${kind}`, kind);
+}
+
+/** What an income entry was ("公益岗位工资", "低保金"); a program's code shows as itself. */
+export function ledgerSubtypeName(subtype: string): string {
+	return translateOr(`ledger_subtype_${subtype}`, subtype);
+}
+
+export function ledgerSourceName(source: string): string {
+	return translateOr(`ledger_source_${source}`, source);
+}
+
+/** A county option (category, risk, measure) in the person's language. */
+export function optionName(
+	options: { code: string; nameZh: string; nameEn: string }[],
+	code: string,
+	locale: string
+): string {
+	const option = options.find((o) => o.code === code);
+	if (!option) return code;
+	return locale === 'en' ? option.nameEn : option.nameZh;
+}
+
+function translateOr(key: string, fallback: string): string {
+	const name = translate(key);
+	return name === key ? fallback : name;
+}

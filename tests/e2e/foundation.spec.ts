@@ -1,7 +1,26 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+
+// The county's figures and the navigation are on the signed-in home; a visitor's home
+// only offers the two ways to sign in.
+async function signInAsAdmin(page: Page): Promise<void> {
+	// Wait for the scripts: text typed before the page hydrates is wiped.
+	await page.goto('/login', { waitUntil: 'networkidle' });
+	await page.getByLabel('用户名或手机号').fill('admin');
+	await page.getByLabel('密码', { exact: true }).fill('weixian-admin');
+	await page.getByRole('button', { name: '登录', exact: true }).click();
+	await expect(page).toHaveURL(/\/$/);
+}
+
+test('a visitor’s home offers the two ways to sign in', async ({ page }) => {
+	await page.goto('/');
+	await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+	await expect(page.getByRole('link', { name: '干部和企业登录' })).toBeVisible();
+	await expect(page.getByRole('link', { name: '农户登录' })).toBeVisible();
+	await expect(page.getByRole('navigation', { name: '主导航' })).toHaveCount(0);
+});
 
 test('the home page opens in Chinese, switches to English and back', async ({ page }) => {
-	await page.goto('/');
+	await signInAsAdmin(page);
 	await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
 	await expect(page.getByRole('heading', { name: '魏县（130434）' })).toBeVisible();
 	await expect(
@@ -25,7 +44,7 @@ test('the home page opens in Chinese, switches to English and back', async ({ pa
 });
 
 test('the home page shows the demo county in numbers', async ({ page }) => {
-	await page.goto('/');
+	await signInAsAdmin(page);
 	const stat = (label: string) =>
 		page.locator('.stats div').filter({ hasText: label }).locator('dd');
 	await expect(stat('乡镇')).toHaveText('21');

@@ -112,6 +112,12 @@ const MATRIX: Record<string, Case> = {
 	'/households/[id] load': { expect: only('admin', 'staffIn', 'householdSelf') },
 	'/households/[id] action:setPin': { expect: only('admin', 'staffIn') },
 	'/households/[id] action:revokeCard': { expect: only('admin', 'staffIn') },
+	'/households/import load': { expect: only(...ADMINS) },
+	'/households/import action:preview': { expect: only(...ADMINS) },
+	'/households/import action:apply': { expect: only(...ADMINS) },
+	'/households/import/done load': { expect: only(...ADMINS) },
+	'/households/import/template GET': { expect: only(...ADMINS) },
+	'/households/export POST': { expect: only(...STAFF), form: () => ({ format: 'csv' }) },
 	'/households/[id]/card load': { expect: only('admin', 'staffIn') },
 	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') }
 };

@@ -70,8 +70,11 @@ export async function listAudit(
 	if (filter.entity) conditions.push(eq(auditLog.entity, filter.entity));
 	if (filter.entityId) conditions.push(eq(auditLog.entityId, filter.entityId));
 	if (filter.actorUserId) conditions.push(eq(auditLog.actorUserId, filter.actorUserId));
-	if (filter.action)
-		conditions.push(like(auditLog.action, `${filter.action.replace(/[%_\\]/g, '')}%`));
+	if (filter.action) {
+		// An action code is matched as a prefix; its underscores are literal, not wildcards.
+		const escaped = filter.action.replace(/[%_\\]/g, (c) => `\\${c}`);
+		conditions.push(like(auditLog.action, `${escaped}%`));
+	}
 	if (filter.from && DATE.test(filter.from)) {
 		conditions.push(gte(auditLog.at, new Date(`${filter.from}T00:00:00+08:00`)));
 	}

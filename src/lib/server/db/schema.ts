@@ -3,3 +3,6 @@ export * from '../divisions/schema';
 export * from '../audit/schema';
 export * from '../households/schema';
 export * from '../auth/schema';
+export * from '../monitoring/schema';
+export * from '../income/schema';
+export * from '../settings/schema';

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit';
 import { DomainError } from '../errors';
 import { officialCounty } from './data';
 import { everydayVillageName } from './names';
+import { ensureCountyOptions } from '../monitoring';
 import { counties, divisions } from './schema';
 
 export { searchOfficialCounties } from './data';
@@ -49,6 +50,7 @@ export async function loadCountyDivisions(
 			})
 			.onConflictDoNothing({ target: counties.code });
 		const [county] = await tx.select().from(counties).where(eq(counties.code, code));
+		await ensureCountyOptions(tx, county.id);
 
 		const rows = [
 			{

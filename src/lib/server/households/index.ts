@@ -1,11 +1,13 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import { recordAudit } from '../audit';
+import { isUuid } from '../db/ids';
 import type { Db } from '../db';
 import type { UserActor } from '../auth/actor';
 import { canSeeHousehold, householdScope } from '../auth/scope';
 import { divisions } from '../divisions/schema';
 import { DomainError } from '../errors';
 import { maskIdentityNumber } from '../../identity';
-import { HEAD_OF_HOUSEHOLD, households, members } from './schema';
+import { HEAD_OF_HOUSEHOLD, households, members, membershipEvents } from './schema';
 
 export interface HouseholdCounts {
 	households: number;
@@ -42,6 +44,23 @@ export interface MemberView {
 	birthDate: string;
 	/** First 6 and last 4 characters only. */
 	maskedIdNumber: string;
+	labourCapacity: string;
+	health: string;
+	inSchool: boolean;
+	workingAway: boolean;
+	workPlace: string | null;
+	workMonths: number | null;
+	resident: boolean;
+	current: boolean;
+}
+
+export interface MembershipEventView {
+	id: string;
+	memberId: string;
+	memberName: string;
+	kind: string;
+	happenedOn: string;
+	note: string | null;
 }
 
 export interface HouseholdView {
@@ -54,7 +73,9 @@ export interface HouseholdView {
 	address: string | null;
 	phone: string | null;
 	headName: string | null;
+	/** Current members first (head first), then people who have left. */
 	members: MemberView[];
+	membershipHistory: MembershipEventView[];
 }
 
 /** One household with its members, if the actor may see it; otherwise not found. */
@@ -63,21 +84,45 @@ export async function getHousehold(
 	actor: UserActor,
 	householdId: string
 ): Promise<HouseholdView> {
+	if (!isUuid(householdId)) throw DomainError.notFound();
 	const [row] = await db
 		.select({ household: households, villageName: divisions.name })
 		.from(households)
 		.innerJoin(divisions, eq(divisions.code, households.villageCode))
 		.where(and(eq(households.countyId, actor.countyId), eq(households.id, householdId)));
 	if (!row || !canSeeHousehold(actor, row.household)) throw DomainError.notFound();
-	const [township] = await db
-		.select({ name: divisions.name })
-		.from(divisions)
-		.where(eq(divisions.code, row.household.villageCode.slice(0, 9)));
-	const people = await db
-		.select()
-		.from(members)
-		.where(and(eq(members.countyId, actor.countyId), eq(members.householdId, householdId)))
-		.orderBy(sql`${members.relation} <> ${HEAD_OF_HOUSEHOLD}`, asc(members.birthDate));
+	const [[township], people, events] = await Promise.all([
+		db
+			.select({ name: divisions.name })
+			.from(divisions)
+			.where(eq(divisions.code, row.household.villageCode.slice(0, 9))),
+		db
+			.select()
+			.from(members)
+			.where(and(eq(members.countyId, actor.countyId), eq(members.householdId, householdId)))
+			.orderBy(
+				desc(members.current),
+				sql`${members.relation} <> ${HEAD_OF_HOUSEHOLD}`,
+				asc(members.birthDate)
+			),
+		db
+			.select({ event: membershipEvents, name: members.name })
+			.from(membershipEvents)
+			.innerJoin(
+				members,
+				and(
+					eq(members.countyId, membershipEvents.countyId),
+					eq(members.id, membershipEvents.memberId)
+				)
+			)
+			.where(
+				and(
+					eq(membershipEvents.countyId, actor.countyId),
+					eq(membershipEvents.householdId, householdId)
+				)
+			)
+			.orderBy(desc(membershipEvents.happenedOn), desc(membershipEvents.recordedAt))
+	]);
 	return {
 		id: row.household.id,
 		countyId: row.household.countyId,
@@ -87,62 +132,63 @@ export async function getHousehold(
 		townshipName: township?.name ?? '',
 		address: row.household.address,
 		phone: row.household.phone,
-		headName: people.find((p) => p.relation === HEAD_OF_HOUSEHOLD)?.name ?? null,
+		headName: people.find((p) => p.current && p.relation === HEAD_OF_HOUSEHOLD)?.name ?? null,
 		members: people.map((p) => ({
 			id: p.id,
 			name: p.name,
 			relation: p.relation,
 			sex: p.sex,
 			birthDate: p.birthDate,
-			maskedIdNumber: maskIdentityNumber(p.idNumber)
+			maskedIdNumber: maskIdentityNumber(p.idNumber),
+			labourCapacity: p.labourCapacity,
+			health: p.health,
+			inSchool: p.inSchool,
+			workingAway: p.workingAway,
+			workPlace: p.workPlace,
+			workMonths: p.workMonths,
+			resident: p.resident,
+			current: p.current
+		})),
+		membershipHistory: events.map((e) => ({
+			id: e.event.id,
+			memberId: e.event.memberId,
+			memberName: e.name,
+			kind: e.event.kind,
+			happenedOn: e.event.happenedOn,
+			note: e.event.note
 		}))
 	};
 }
 
-export interface HouseholdListItem {
-	id: string;
-	householdNumber: string;
-	villageName: string;
-	headName: string | null;
-	memberCount: number;
-	phone: string | null;
-}
-
-/**
- * Households the actor may see, matching a name, household number or phone. The full
- * list with filters and paging arrives with the household records; this finds one fast.
- */
-export async function searchHouseholds(
+/** An admin sees one full identity number; the look is audited. */
+export async function revealIdNumber(
 	db: Db,
 	actor: UserActor,
-	input: { query?: string; limit?: number; offset?: number } = {}
-): Promise<HouseholdListItem[]> {
-	const query = input.query?.trim() ?? '';
-	const conditions = [householdScope(actor)];
-	if (query) {
-		const escaped = query.replace(/[%_\\]/g, (c) => `\\${c}`);
-		conditions.push(
-			sql`(${households.householdNumber} like ${escaped + '%'} or ${households.phone} like ${escaped + '%'} or exists (select 1 from ${members} m where m.county_id = ${households.countyId} and m.household_id = ${households.id} and m.name like ${'%' + escaped + '%'}))`
+	householdId: string,
+	memberId: string
+): Promise<string> {
+	if (actor.role !== 'county_admin' || !isUuid(memberId)) throw DomainError.notFound();
+	await getHousehold(db, actor, householdId);
+	const [member] = await db
+		.select({ idNumber: members.idNumber })
+		.from(members)
+		.where(
+			and(
+				eq(members.countyId, actor.countyId),
+				eq(members.id, memberId),
+				eq(members.householdId, householdId)
+			)
 		);
-	}
-	const head = sql<
-		string | null
-	>`(select m.name from ${members} m where m.county_id = ${households.countyId} and m.household_id = ${households.id} and m.relation = ${HEAD_OF_HOUSEHOLD} limit 1)`;
-	const memberCount = sql<number>`(select count(*)::int from ${members} m where m.county_id = ${households.countyId} and m.household_id = ${households.id})`;
-	const rows = await db
-		.select({
-			id: households.id,
-			householdNumber: households.householdNumber,
-			villageName: divisions.name,
-			headName: head,
-			memberCount,
-			phone: households.phone
-		})
-		.from(households)
-		.innerJoin(divisions, eq(divisions.code, households.villageCode))
-		.where(and(...conditions))
-		.orderBy(asc(households.householdNumber))
-		.limit(input.limit ?? 50)
-		.offset(input.offset ?? 0);
-	return rows.map((r) => ({ ...r, memberCount: Number(r.memberCount) }));
+	if (!member) throw DomainError.notFound();
+	await recordAudit(db, actor, {
+		countyId: actor.countyId,
+		action: 'members.reveal_id',
+		entity: 'household',
+		entityId: householdId,
+		after: { member: memberId }
+	});
+	return member.idNumber;
 }
+
+export * from './list';
+export * from './records';

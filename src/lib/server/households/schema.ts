@@ -1,5 +1,7 @@
 import {
+	boolean,
 	date,
+	integer,
 	foreignKey,
 	index,
 	pgTable,
@@ -10,6 +12,7 @@ import {
 	uuid,
 	varchar
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { counties, divisions } from '../divisions/schema';
 
 /** A household (户) as the national monitoring system knows it. */
@@ -33,11 +36,16 @@ export const households = pgTable(
 	(t) => [
 		primaryKey({ columns: [t.countyId, t.id] }),
 		unique('households_number_unique').on(t.countyId, t.householdNumber),
-		index('households_village_idx').on(t.countyId, t.villageCode)
+		index('households_village_idx').on(t.countyId, t.villageCode),
+		index('households_phone_idx').on(t.countyId, t.phone)
 	]
 );
 
 export const SEXES = ['male', 'female'] as const;
+export const LABOUR_CAPACITIES = ['full', 'partial', 'none'] as const;
+export type LabourCapacity = (typeof LABOUR_CAPACITIES)[number];
+export const HEALTH_STATES = ['healthy', 'chronic', 'serious', 'disabled'] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
 export const HEAD_OF_HOUSEHOLD = '户主'; // the registry's word for the head of household
 
 /** A person of a household. Identity numbers are unique within a county. */
@@ -53,6 +61,19 @@ export const members = pgTable(
 		birthDate: date({ mode: 'string' }).notNull(),
 		// 与户主关系: 户主, 配偶, 之子, 之女, …
 		relation: text().notNull(),
+		labourCapacity: text({ enum: LABOUR_CAPACITIES }).notNull().default('full'),
+		health: text({ enum: HEALTH_STATES }).notNull().default('healthy'),
+		inSchool: boolean().notNull().default(false),
+		// 务工: working away from home, where, and how many months a year.
+		workingAway: boolean().notNull().default(false),
+		workPlace: text(),
+		workMonths: integer(),
+		// Counted in per-capita income only while resident (常住).
+		resident: boolean().notNull().default(true),
+		// False once the person has left the household (death, marriage, moving away).
+		current: boolean().notNull().default(true),
+		// The last 4 characters of the identity number, for the "last digits" search.
+		idLast4: varchar({ length: 4 }).generatedAlwaysAs(sql`right(id_number, 4)`),
 		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 	},
@@ -63,6 +84,56 @@ export const members = pgTable(
 			foreignColumns: [households.countyId, households.id]
 		}),
 		unique('members_id_number_unique').on(t.countyId, t.idNumber),
-		index('members_household_idx').on(t.countyId, t.householdId)
+		index('members_household_idx').on(t.countyId, t.householdId),
+		index('members_name_idx').on(t.countyId, t.name.op('text_pattern_ops')),
+		index('members_id_last4_idx').on(t.countyId, t.idLast4)
+	]
+);
+
+export const MEMBERSHIP_EVENTS = [
+	'registered',
+	'birth',
+	'marriage_in',
+	'moved_in',
+	'death',
+	'marriage_out',
+	'moved_out'
+] as const;
+export type MembershipEventKind = (typeof MEMBERSHIP_EVENTS)[number];
+/** Events that end a person's membership of the household. */
+export const LEAVING_EVENTS: readonly MembershipEventKind[] = [
+	'death',
+	'marriage_out',
+	'moved_out'
+];
+
+/**
+ * Who belonged to a household when: births, deaths, marriages and moves are dated events,
+ * never overwrites, so an income window can count the people who lived there then.
+ */
+export const membershipEvents = pgTable(
+	'membership_events',
+	{
+		countyId: uuid().notNull(),
+		id: uuid().notNull(),
+		householdId: uuid().notNull(),
+		memberId: uuid().notNull(),
+		kind: text({ enum: MEMBERSHIP_EVENTS }).notNull(),
+		happenedOn: date({ mode: 'string' }).notNull(),
+		note: text(),
+		recordedBy: uuid(),
+		recordedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		primaryKey({ columns: [t.countyId, t.id] }),
+		foreignKey({
+			columns: [t.countyId, t.householdId],
+			foreignColumns: [households.countyId, households.id]
+		}),
+		foreignKey({
+			columns: [t.countyId, t.memberId],
+			foreignColumns: [members.countyId, members.id]
+		}),
+		index('membership_events_household_idx').on(t.countyId, t.householdId, t.happenedOn)
 	]
 );

@@ -1,19 +1,130 @@
-import { getHousehold } from '$lib/server/households';
+import { todayInChina } from '$lib/format';
 import { getHouseholdAccount, revokeHouseholdCard, setHouseholdPin } from '$lib/server/auth/users';
+import type { UserActor } from '$lib/server/auth/actor';
+import type { Db } from '$lib/server/db';
+import { listVillages } from '$lib/server/divisions';
+import {
+	addMember,
+	getHousehold,
+	memberLeaves,
+	revealIdNumber,
+	updateHousehold,
+	updateMember,
+	type MemberInput
+} from '$lib/server/households';
 import { failFromDomain, formText, formValues, orNotFound, requireUser } from '$lib/server/http';
+import {
+	householdLedger,
+	MANUAL_SUBTYPES,
+	recordManualEntry,
+	reverseManualEntry
+} from '$lib/server/income';
+import {
+	addMeasure,
+	getCountyOptions,
+	getMonitoring,
+	setCadre,
+	updateMonitoring
+} from '$lib/server/monitoring';
 import { database } from '$lib/server/startup';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const { db } = await database();
 	const household = await orNotFound(event, getHousehold(db, user, event.params.id));
 	const manages = user.role === 'county_admin' || user.role === 'township_staff';
+	const today = todayInChina();
+	const [monitoring, options, ledger, account, villages] = await Promise.all([
+		getMonitoring(db, household.countyId, household.id),
+		getCountyOptions(db, household.countyId),
+		householdLedger(db, household.countyId, household.id, today),
+		manages ? getHouseholdAccount(db, user, household.id) : null,
+		manages ? listVillages(db, user.countyCode, household.villageCode.slice(0, 9)) : []
+	]);
 	return {
 		household,
-		account: manages ? await getHouseholdAccount(db, user, household.id) : null
+		account,
+		manages,
+		canReveal: user.role === 'county_admin',
+		today,
+		monitoring,
+		options,
+		ledger: {
+			...ledger,
+			entries: ledger.entries.map((e) => ({
+				id: e.id,
+				businessDate: e.businessDate,
+				amountFen: e.amountFen,
+				kind: e.kind,
+				subtype: e.subtype,
+				source: e.source,
+				memberId: e.memberId,
+				note: e.note,
+				reversal: e.reversesEntryId !== null,
+				reversed: e.reversed
+			}))
+		},
+		subtypes: Object.entries(MANUAL_SUBTYPES).map(([code, kind]) => ({ code, kind })),
+		villages: villages.map((v) => ({ code: v.code, name: v.name }))
 	};
 };
+
+const MEMBER_FIELDS: (keyof MemberInput)[] = [
+	'name',
+	'idNumber',
+	'relation',
+	'labourCapacity',
+	'health',
+	'inSchool',
+	'workingAway',
+	'workPlace',
+	'workMonths',
+	'resident'
+];
+
+function memberInput(data: FormData): MemberInput {
+	return Object.fromEntries(MEMBER_FIELDS.map((f) => [f, formText(data, f)])) as unknown as MemberInput;
+}
+
+interface Work {
+	user: UserActor;
+	db: Db;
+	data: FormData;
+	id: string;
+	today: string;
+}
+
+/**
+ * One form of the page: one domain call, then "saved" or the field messages. `form` names
+ * the form (and the member or entry it is about) so the answer shows beside the right one.
+ */
+function action(
+	form: (data: FormData) => string,
+	echo: string[],
+	work: (w: Work) => Promise<unknown>,
+	echoMore: (data: FormData) => Record<string, string> = () => ({})
+) {
+	return async (event: RequestEvent) => {
+		const user = requireUser(event);
+		const data = await event.request.formData();
+		const { db } = await database();
+		try {
+			await work({ user, db, data, id: event.params.id, today: todayInChina() });
+			return { saved: form(data) };
+		} catch (caught) {
+			return failFromDomain(event, caught, {
+				...formValues(data, echo),
+				...echoMore(data),
+				form: form(data)
+			});
+		}
+	};
+}
+
+const named = (name: string) => () => name;
+const about = (name: string, field: string) => (data: FormData) =>
+	`${name}:${formText(data, field)}`;
 
 export const actions: Actions = {
 	setPin: async (event) => {
@@ -39,5 +150,127 @@ export const actions: Actions = {
 		} catch (caught) {
 			return failFromDomain(event, caught);
 		}
-	}
+	},
+	update: action(
+		named('household'),
+		['householdNumber', 'villageCode', 'address', 'phone'],
+		({ user, db, data, id }) =>
+			updateHousehold(db, user, id, {
+				householdNumber: formText(data, 'householdNumber'),
+				villageCode: formText(data, 'villageCode'),
+				address: formText(data, 'address'),
+				phone: formText(data, 'phone')
+			})
+	),
+	addMember: action(
+		named('addMember'),
+		[...MEMBER_FIELDS, 'event', 'happenedOn'],
+		({ user, db, data, id, today }) =>
+			addMember(
+				db,
+				user,
+				id,
+				{
+					...memberInput(data),
+					event: formText(data, 'event'),
+					happenedOn: formText(data, 'happenedOn')
+				},
+				today
+			)
+	),
+	editMember: action(
+		about('editMember', 'memberId'),
+		MEMBER_FIELDS,
+		({ user, db, data, id, today }) =>
+			updateMember(db, user, id, formText(data, 'memberId'), memberInput(data), today)
+	),
+	leave: action(
+		about('leave', 'memberId'),
+		['event', 'happenedOn', 'note'],
+		({ user, db, data, id, today }) =>
+			memberLeaves(
+				db,
+				user,
+				id,
+				formText(data, 'memberId'),
+				{
+					event: formText(data, 'event'),
+					happenedOn: formText(data, 'happenedOn'),
+					note: formText(data, 'note')
+				},
+				today
+			)
+	),
+	revealId: async (event) => {
+		const user = requireUser(event);
+		const data = await event.request.formData();
+		const { db } = await database();
+		const memberId = formText(data, 'memberId');
+		try {
+			const idNumber = await revealIdNumber(db, user, event.params.id, memberId);
+			return { revealed: { memberId, idNumber } };
+		} catch (caught) {
+			return failFromDomain(event, caught);
+		}
+	},
+	monitoring: action(
+		named('monitoring'),
+		['category', 'status', 'happenedOn', 'eliminationMethod', 'note'],
+		({ user, db, data, id, today }) =>
+			updateMonitoring(
+				db,
+				user,
+				id,
+				{
+					category: formText(data, 'category'),
+					status: formText(data, 'status'),
+					risks: data.getAll('risks'),
+					happenedOn: formText(data, 'happenedOn'),
+					eliminationMethod: formText(data, 'eliminationMethod'),
+					note: formText(data, 'note')
+				},
+				today
+			),
+		(data) => ({ risks: data.getAll('risks').map(String).join(',') })
+	),
+	cadre: action(named('cadre'), ['cadreName', 'cadreUnit', 'cadrePhone'], ({ user, db, data, id }) =>
+		setCadre(db, user, id, {
+			name: formText(data, 'cadreName'),
+			unit: formText(data, 'cadreUnit'),
+			phone: formText(data, 'cadrePhone')
+		})
+	),
+	addMeasure: action(
+		named('measure'),
+		['measure', 'description', 'startedOn', 'endedOn', 'amount'],
+		({ user, db, data, id }) =>
+			addMeasure(db, user, id, {
+				measure: formText(data, 'measure'),
+				description: formText(data, 'description'),
+				startedOn: formText(data, 'startedOn'),
+				endedOn: formText(data, 'endedOn'),
+				amount: formText(data, 'amount')
+			})
+	),
+	addEntry: action(
+		named('entry'),
+		['subtype', 'amount', 'businessDate', 'memberId', 'note'],
+		({ user, db, data, id, today }) =>
+			recordManualEntry(
+				db,
+				user,
+				id,
+				{
+					businessDate: formText(data, 'businessDate'),
+					amount: formText(data, 'amount'),
+					subtype: formText(data, 'subtype'),
+					memberId: formText(data, 'memberId'),
+					note: formText(data, 'note')
+				},
+				today
+			)
+	),
+	reverseEntry: action(about('reverse', 'entryId'), [], ({ user, db, data, id }) =>
+		reverseManualEntry(db, user, id, formText(data, 'entryId'))
+	)
 };

@@ -203,7 +203,8 @@ async function readXlsx(bytes: Uint8Array): Promise<RawSheet> {
 			columnCount: 0,
 			text: (column, field) => excelCellText(values[column], field),
 			imprecise: (column) => {
-				const value = values[column];
+				let value = values[column];
+				if (value !== null && typeof value === 'object' && 'result' in value) value = value.result;
 				return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value);
 			}
 		};

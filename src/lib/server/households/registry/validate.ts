@@ -694,8 +694,9 @@ function parseMonitoring(
 			})
 		);
 	}
-	if (risks.length === 0)
+	if (risks.length === 0) {
 		problems.push(problem(category.row, 'risk1', 'import_error_risk_missing'));
+	}
 
 	const identifiedMonth = month(identified, category.row, 'identifiedMonth', context, problems);
 	const riskEliminated = eliminatedFlag

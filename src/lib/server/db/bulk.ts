@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+import type { Db } from './index';
+
+function snake(key: string): string {
+	return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * Inserts many rows as one JSON parameter per batch (INSERT … SELECT FROM
+ * jsonb_to_recordset): about three times faster than multi-row VALUES on PGlite, and the
+ * same standard SQL on PostgreSQL. Columns left out of the rows take their defaults.
+ */
+export async function bulkInsert<T extends PgTable>(
+	db: Db,
+	table: T,
+	rows: T['$inferInsert'][],
+	options: { batch?: number; onConflictDoNothing?: boolean } = {}
+): Promise<void> {
+	if (rows.length === 0) return;
+	const config = getTableConfig(table);
+	const keys = new Set<string>();
+	for (const row of rows) for (const key of Object.keys(row)) keys.add(key);
+	const columns = config.columns.filter((c) => keys.has(c.name) && !c.generated);
+	const names = sql.raw(columns.map((c) => `"${snake(c.name)}"`).join(', '));
+	const types = sql.raw(columns.map((c) => `"${snake(c.name)}" ${c.getSQLType()}`).join(', '));
+	const target = sql.raw(`"${config.schema ? `${config.schema}"."` : ''}${config.name}"`);
+	const conflict = options.onConflictDoNothing ? sql` on conflict do nothing` : sql``;
+	const batch = options.batch ?? 5000;
+	for (let i = 0; i < rows.length; i += batch) {
+		const json = JSON.stringify(
+			rows.slice(i, i + batch).map((row) => {
+				const record: Record<string, unknown> = {};
+				for (const c of columns) {
+					const value = (row as Record<string, unknown>)[c.name];
+					record[snake(c.name)] = value instanceof Date ? value.toISOString() : (value ?? null);
+				}
+				return record;
+			})
+		);
+		await db.execute(
+			sql`insert into ${target} (${names}) select ${names} from jsonb_to_recordset(${json}::jsonb) as x(${types})${conflict}`
+		);
+	}
+}

@@ -1,0 +1,41 @@
+import { error } from '@sveltejs/kit';
+import { exportHouseholds } from '$lib/server/households/export';
+import { formText, requireRole } from '$lib/server/http';
+import { database } from '$lib/server/startup';
+import { todayInChina } from '$lib/format';
+import { translate } from '$lib/i18n';
+import type { RequestHandler } from './$types';
+
+/**
+ * The filtered list as CSV or XLSX. A POST, because an export is audited (and may reveal
+ * identity numbers); the filters come as form fields from the list page.
+ */
+export const POST: RequestHandler = async (event) => {
+	const user = await requireRole(event, 'county_admin', 'township_staff');
+	const data = await event.request.formData();
+	const format = formText(data, 'format');
+	if (format !== 'csv' && format !== 'xlsx') error(400, translate('export_error_format'));
+	const { db } = await database();
+	const file = await exportHouseholds(
+		db,
+		user,
+		{
+			query: formText(data, 'q'),
+			townshipCode: formText(data, 'township'),
+			villageCode: formText(data, 'village'),
+			category: formText(data, 'category'),
+			risk: formText(data, 'risk'),
+			status: formText(data, 'status')
+		},
+		format,
+		formText(data, 'reveal') === '1',
+		todayInChina()
+	);
+	return new Response(file.body, {
+		headers: {
+			'content-type': file.contentType,
+			'content-disposition': `attachment; filename="${file.fileName}"`,
+			'cache-control': 'no-store'
+		}
+	});
+};

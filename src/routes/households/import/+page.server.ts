@@ -1,0 +1,51 @@
+import { redirect } from '@sveltejs/kit';
+import { applyImport, MAX_CSV_BYTES, MAX_XLSX_BYTES, previewImport } from '$lib/server/households/import';
+import { DomainError } from '$lib/server/errors';
+import { failFromDomain, formText, requireRole } from '$lib/server/http';
+import { database } from '$lib/server/startup';
+import { todayInChina } from '$lib/format';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	await requireRole(event, 'county_admin');
+	return { maxCsvMb: MAX_CSV_BYTES / 1024 / 1024, maxXlsxMb: MAX_XLSX_BYTES / 1024 / 1024 };
+};
+
+async function uploadedFile(event: RequestEvent, data: FormData): Promise<{ bytes: Uint8Array; name: string }> {
+	const file = data.get('file');
+	if (!(file instanceof File) || file.size === 0) throw DomainError.invalid('file', 'import_file_missing');
+	return { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name };
+}
+
+export const actions: Actions = {
+	preview: async (event) => {
+		const user = await requireRole(event, 'county_admin');
+		const data = await event.request.formData();
+		const { db } = await database();
+		try {
+			const file = await uploadedFile(event, data);
+			return { preview: await previewImport(db, user, file.bytes, file.name, todayInChina()), fileName: file.name };
+		} catch (caught) {
+			return failFromDomain(event, caught);
+		}
+	},
+	apply: async (event) => {
+		const user = await requireRole(event, 'county_admin');
+		const data = await event.request.formData();
+		const { db } = await database();
+		let result;
+		try {
+			const file = await uploadedFile(event, data);
+			result = await applyImport(db, user, file.bytes, file.name, formText(data, 'fileHash'), todayInChina());
+		} catch (caught) {
+			return failFromDomain(event, caught);
+		}
+		const params = new URLSearchParams({
+			created: String(result.households.created),
+			updated: String(result.households.updated),
+			people: String(result.members.created + result.members.updated),
+			rejected: String(result.rejectedHouseholds)
+		});
+		redirect(303, `/households/import/done?${params}`);
+	}
+};
