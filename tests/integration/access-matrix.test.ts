@@ -7,6 +7,9 @@ import { authEvents } from '../../src/lib/server/auth/schema';
 import { createSession } from '../../src/lib/server/auth/sessions';
 import { hashToken } from '../../src/lib/server/auth/tokens';
 import { useDatabase } from '../../src/lib/server/startup';
+import { systemActor } from '../../src/lib/server/auth/actor';
+import { members } from '../../src/lib/server/households/schema';
+import { postLedgerEntry } from '../../src/lib/server/income';
 import { actorFor, buildWorld, type World } from './fixtures';
 import { freshDatabase } from './helpers';
 
@@ -110,6 +113,43 @@ const MATRIX: Record<string, Case> = {
 	'/admin/audit load': { expect: only(...ADMINS) },
 	'/households load': { expect: only(...STAFF) },
 	'/households/[id] load': { expect: only('admin', 'staffIn', 'householdSelf') },
+	'/households/new load': { expect: only(...STAFF) },
+	'/households/new action:default': { expect: only(...STAFF) },
+	'/households/[id] action:update': { expect: only('admin', 'staffIn') },
+	'/households/[id] action:addMember': { expect: only('admin', 'staffIn') },
+	'/households/[id] action:editMember': {
+		expect: only('admin', 'staffIn'),
+		form: async ({ db, world }) => ({ memberId: await headOf(db, world.households.inScope) })
+	},
+	'/households/[id] action:leave': {
+		expect: only('admin', 'staffIn'),
+		form: async ({ db, world }) => ({ memberId: await headOf(db, world.households.inScope) })
+	},
+	// Only county admins see a full identity number.
+	'/households/[id] action:revealId': {
+		expect: only('admin'),
+		form: async ({ db, world }) => ({ memberId: await headOf(db, world.households.inScope) })
+	},
+	'/households/[id] action:monitoring': { expect: only('admin', 'staffIn') },
+	'/households/[id] action:cadre': { expect: only('admin', 'staffIn') },
+	'/households/[id] action:addMeasure': { expect: only('admin', 'staffIn') },
+	'/households/[id] action:addEntry': { expect: only('admin', 'staffIn') },
+	'/households/[id] action:reverseEntry': {
+		expect: only('admin', 'staffIn'),
+		form: async ({ db, world }) => ({
+			entryId: (
+				await postLedgerEntry(db, systemActor('test'), {
+					countyId: world.countyA.id,
+					householdId: world.households.inScope,
+					businessDate: '2025-01-15',
+					amountFen: 47000,
+					kind: 'transfer',
+					subtype: 'dibao',
+					source: 'manual'
+				})
+			).id
+		})
+	},
 	'/households/[id] action:setPin': { expect: only('admin', 'staffIn') },
 	'/households/[id] action:revokeCard': { expect: only('admin', 'staffIn') },
 	'/households/import load': { expect: only(...ADMINS) },
@@ -121,6 +161,15 @@ const MATRIX: Record<string, Case> = {
 	'/households/[id]/card load': { expect: only('admin', 'staffIn') },
 	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') }
 };
+
+/** The head of a household, for the forms that act on one member. */
+async function headOf(db: Database['db'], householdId: string): Promise<string> {
+	const [head] = await db
+		.select({ id: members.id })
+		.from(members)
+		.where(and(eq(members.householdId, householdId), eq(members.relation, '户主')));
+	return head.id;
+}
 
 type Handler = (event: unknown) => unknown;
 interface RouteModule {

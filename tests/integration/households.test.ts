@@ -11,7 +11,8 @@ import {
 	exportHouseholdRows,
 	getHousehold,
 	listHouseholds,
-	memberLeaves
+	memberLeaves,
+	updateMember
 } from '../../src/lib/server/households';
 import { applyImport, previewImport } from '../../src/lib/server/households/import';
 import { households, members } from '../../src/lib/server/households/schema';
@@ -214,6 +215,50 @@ describe('households and their members', () => {
 			'birth@2024-06-01'
 		]);
 		expect(before.members.find((m) => m.id === boy.id)).toBeUndefined();
+	});
+
+	it('keeps the registered identity number when an edit leaves the masked field empty', async () => {
+		const view = await getHousehold(database.db, staff, world.households.inScope);
+		const head = view.members.find((m) => m.relation === '户主')!;
+		const [before] = await database.db.select().from(members).where(eq(members.id, head.id));
+		await updateMember(
+			database.db,
+			staff,
+			world.households.inScope,
+			head.id,
+			{ ...person({ name: head.name, idNumber: '' }), health: 'chronic' },
+			TODAY
+		);
+		const [after] = await database.db.select().from(members).where(eq(members.id, head.id));
+		expect(after).toMatchObject({
+			idNumber: before.idNumber,
+			health: 'chronic',
+			birthDate: before.birthDate
+		});
+	});
+
+	it('answers not found for a malformed id instead of failing', async () => {
+		expect(
+			await updateMonitoring(
+				database.db,
+				staff,
+				'not-a-uuid',
+				{ category: 'ordinary', status: 'not_monitored', risks: [], happenedOn: TODAY },
+				TODAY
+			).catch((e) => e)
+		).toMatchObject({ code: 'not_found' });
+		expect(
+			await recordManualEntry(
+				database.db,
+				staff,
+				'not-a-uuid',
+				{ businessDate: TODAY, amount: '1', subtype: 'dibao' },
+				TODAY
+			).catch((e) => e)
+		).toMatchObject({ code: 'not_found' });
+		expect(
+			await reverseManualEntry(database.db, staff, world.households.inScope, 'nope').catch((e) => e)
+		).toMatchObject({ code: 'not_found' });
 	});
 
 	it('never leaves a household empty', async () => {

@@ -591,12 +591,11 @@ describe('import messages', () => {
 			string
 		>;
 
-	it('has Chinese and English text for every key, and no others', () => {
-		const keys = [...IMPORT_PROBLEM_KEYS, ...Object.values(IMPORT_FILE_KEYS)].sort();
-		for (const file of ['import.zh-CN.partial.json', 'import.en.partial.json']) {
+	it('has Chinese and English text for every key', () => {
+		const keys = [...IMPORT_PROBLEM_KEYS, ...Object.values(IMPORT_FILE_KEYS)];
+		for (const file of ['zh-CN.json', 'en.json']) {
 			const messages = load(file);
-			expect(Object.keys(messages).sort()).toEqual(keys);
-			for (const text of Object.values(messages)) expect(text.trim()).not.toBe('');
+			for (const key of keys) expect(messages[key]?.trim(), `${file} ${key}`).toBeTruthy();
 		}
 	});
 });

@@ -9,6 +9,7 @@ export interface IncomeChartInput {
 	values: number[];
 	format: (index: number) => string;
 	axisTitle: string;
+	monthTitle: string;
 }
 
 function cssColour(name: string, fallback: string): string {
@@ -40,7 +41,11 @@ export function drawIncomeChart(canvas: HTMLCanvasElement, input: IncomeChartInp
 				tooltip: { callbacks: { label: (item) => input.format(item.dataIndex) } }
 			},
 			scales: {
-				x: { ticks: { color: text, font: { size: 13 } }, grid: { display: false } },
+				x: {
+					title: { display: true, text: input.monthTitle, color: text, font: { size: 14 } },
+					ticks: { color: text, font: { size: 13 }, maxRotation: 0 },
+					grid: { display: false }
+				},
 				y: {
 					beginAtZero: true,
 					title: { display: true, text: input.axisTitle, color: text, font: { size: 14 } },

@@ -9,13 +9,26 @@ import { auditLog } from '../audit/schema';
 import { authEvents, householdCards, sessions, userTownships, users } from '../auth/schema';
 import { findCountyByCode, loadCountyDivisions } from '../divisions';
 import { counties, divisions } from '../divisions/schema';
-import { households, members } from '../households/schema';
+import { households, members, membershipEvents } from '../households/schema';
+import { postLedgerEntries, type Posting } from '../income';
+import { ledgerEntries } from '../income/schema';
+import { writeMonitoringRecord } from '../monitoring';
+import {
+	assistanceMeasures,
+	countyOptions,
+	monitoringHistory,
+	monitoringRecords,
+	monitoringRisks
+} from '../monitoring/schema';
+import { setMonitoringLine } from '../settings';
+import { countySettings, monitoringLines } from '../settings/schema';
 import {
 	DEMO_COUNTY_CODE,
 	DEMO_REFERENCE_YEAR,
 	DEMO_SEED,
 	generateDemoHouseholds
 } from './generate';
+import { DEMO_MONITORING_LINE_FEN, DEMO_MONITORING_SEED, generateDemoLife } from './monitoring';
 
 export { DEMO_COUNTY_CODE } from './generate';
 
@@ -25,11 +38,16 @@ export interface DemoSeedResult {
 	countyId: string;
 	households: number;
 	members: number;
+	/** Households with a monitoring record (monitored or risk eliminated); 0 when left alone. */
+	monitored: number;
+	/** Ledger entries posted; 0 when the county was left alone. */
+	postings: number;
 }
 
 /**
  * Makes Wei County a tenant with its townships and villages and fills it with about 300
- * generated households. A county that already has households is left as it is.
+ * generated households, their monitoring records, assistance measures and helping cadres,
+ * and a year of income ledger. A county that already has households is left as it is.
  */
 export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 	const actor = systemActor('demo');
@@ -48,6 +66,15 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 		})),
 		{ seed: DEMO_SEED, referenceYear: DEMO_REFERENCE_YEAR }
 	);
+	const townships = await db
+		.select({ code: divisions.code, name: divisions.name })
+		.from(divisions)
+		.where(and(eq(divisions.countyCode, DEMO_COUNTY_CODE), eq(divisions.level, 'township')));
+	const lives = generateDemoLife(generated, {
+		seed: DEMO_MONITORING_SEED,
+		referenceYear: DEMO_REFERENCE_YEAR,
+		townshipNames: new Map(townships.map((t) => [t.code, t.name]))
+	});
 
 	return inTransaction(db, async (tx) => {
 		const [existing] = await tx
@@ -59,12 +86,22 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 				.select({ members: count() })
 				.from(members)
 				.where(eq(members.countyId, county.id));
-			return { countyId: county.id, households: existing.households, members: people.members };
+			return {
+				countyId: county.id,
+				households: existing.households,
+				members: people.members,
+				monitored: 0,
+				postings: 0
+			};
 		}
 
 		const householdRows: (typeof households.$inferInsert)[] = [];
 		const memberRows: (typeof members.$inferInsert)[] = [];
-		for (const household of generated) {
+		const measureRows: (typeof assistanceMeasures.$inferInsert)[] = [];
+		const postings: Posting[] = [];
+		const records: { householdId: string; life: (typeof lives)[number] }[] = [];
+		for (const [index, household] of generated.entries()) {
+			const life = lives[index];
 			const householdId = newId();
 			householdRows.push({
 				countyId: county.id,
@@ -74,8 +111,32 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 				address: household.address,
 				phone: household.phone
 			});
-			for (const member of household.members) {
-				memberRows.push({ countyId: county.id, id: newId(), householdId, ...member });
+			const memberIds = household.members.map(() => newId());
+			household.members.forEach((member, i) => {
+				memberRows.push({
+					countyId: county.id,
+					id: memberIds[i],
+					householdId,
+					...member,
+					...life.members[i]
+				});
+			});
+			if (life.monitoring) records.push({ householdId, life });
+			for (const measure of life.measures) {
+				measureRows.push({ countyId: county.id, id: newId(), householdId, ...measure });
+			}
+			for (const posting of life.postings) {
+				postings.push({
+					countyId: county.id,
+					householdId,
+					memberId: posting.memberIndex === null ? null : memberIds[posting.memberIndex],
+					businessDate: posting.businessDate,
+					amountFen: posting.amountFen,
+					kind: posting.kind,
+					subtype: posting.subtype,
+					source: 'manual',
+					note: posting.note
+				});
 			}
 		}
 		for (let i = 0; i < householdRows.length; i += BATCH_SIZE) {
@@ -83,6 +144,22 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 		}
 		for (let i = 0; i < memberRows.length; i += BATCH_SIZE) {
 			await tx.insert(members).values(memberRows.slice(i, i + BATCH_SIZE));
+		}
+
+		for (const { householdId, life } of records) {
+			const record = life.monitoring!;
+			await writeMonitoringRecord(tx, actor, county.id, householdId, {
+				...record,
+				risks: [...record.risks],
+				cadre: life.cadre ?? undefined
+			});
+		}
+		for (let i = 0; i < measureRows.length; i += BATCH_SIZE) {
+			await tx.insert(assistanceMeasures).values(measureRows.slice(i, i + BATCH_SIZE));
+		}
+		const posted = await postLedgerEntries(tx, actor, postings);
+		for (const year of [DEMO_REFERENCE_YEAR - 1, DEMO_REFERENCE_YEAR]) {
+			await setMonitoringLine(tx, county.id, year, DEMO_MONITORING_LINE_FEN);
 		}
 
 		await recordAudit(tx, actor, {
@@ -95,10 +172,19 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 				referenceYear: DEMO_REFERENCE_YEAR,
 				villages: new Set(householdRows.map((h) => h.villageCode)).size,
 				households: householdRows.length,
-				members: memberRows.length
+				members: memberRows.length,
+				monitored: records.length,
+				measures: measureRows.length,
+				postings: posted
 			}
 		});
-		return { countyId: county.id, households: householdRows.length, members: memberRows.length };
+		return {
+			countyId: county.id,
+			households: householdRows.length,
+			members: memberRows.length,
+			monitored: records.length,
+			postings: posted
+		};
 	});
 }
 
@@ -112,9 +198,18 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	householdCards,
 	userTownships,
 	users,
+	ledgerEntries,
+	assistanceMeasures,
+	monitoringHistory,
+	monitoringRisks,
+	monitoringRecords,
+	membershipEvents,
 	members,
 	households,
 	auditLog,
+	countyOptions,
+	countySettings,
+	monitoringLines,
 	divisions,
 	counties
 ];

@@ -24,11 +24,19 @@ function label(map: Record<string, string>, value: string): string {
 	return map[value] ?? value;
 }
 
-async function toFile(table: string[][], format: ExportFormat, baseName: string): Promise<Omit<ExportFile, 'rows'>> {
+async function toFile(
+	table: string[][],
+	format: ExportFormat,
+	baseName: string
+): Promise<Omit<ExportFile, 'rows'>> {
 	if (format === 'csv') {
 		// A BOM, so that Excel on Chinese Windows opens the UTF-8 file correctly.
 		const text = '\ufeff' + Papa.unparse(table, { newline: '\r\n' });
-		return { body: new TextEncoder().encode(text), contentType: 'text/csv; charset=utf-8', fileName: `${baseName}.csv` };
+		return {
+			body: new TextEncoder().encode(text),
+			contentType: 'text/csv; charset=utf-8',
+			fileName: `${baseName}.csv`
+		};
 	}
 	const workbook = new ExcelJS.Workbook();
 	const sheet = workbook.addWorksheet('Sheet1');
@@ -59,13 +67,16 @@ export async function exportHouseholds(
 	revealRequested: boolean,
 	today: string
 ): Promise<ExportFile> {
-	if (actor.role !== 'county_admin' && actor.role !== 'township_staff') throw DomainError.notFound();
+	if (actor.role !== 'county_admin' && actor.role !== 'township_staff')
+		throw DomainError.notFound();
 	const reveal = revealRequested && actor.role === 'county_admin';
 	const [rows, options] = await Promise.all([
 		exportHouseholdRows(db, actor, filter, reveal),
 		getCountyOptions(db, actor.countyId)
 	]);
-	const category = Object.fromEntries(options.category.map((o) => [o.code, o.code === 'ordinary' ? '' : o.nameZh]));
+	const category = Object.fromEntries(
+		options.category.map((o) => [o.code, o.code === 'ordinary' ? '' : o.nameZh])
+	);
 	const risk = Object.fromEntries(options.risk.map((o) => [o.code, o.nameZh]));
 	const table = [
 		COLUMNS.map((c) => LABELS.headers[c]),

@@ -6,7 +6,6 @@ import { inTransaction } from '../db';
 import { newId } from '../db/ids';
 import { bulkInsert } from '../db/bulk';
 import { auditLog } from '../audit/schema';
-import { maskForAudit } from '../audit';
 import type { UserActor } from '../auth/actor';
 import { divisions } from '../divisions/schema';
 import { DomainError } from '../errors';
@@ -355,7 +354,6 @@ export async function applyImport(
 		const events: (typeof membershipEvents.$inferInsert)[] = [];
 		for (const h of valid) {
 			const householdId = householdIds.get(h.householdNumber)!;
-			const joinedOn = monthToDate(h.monitoring?.identifiedMonth ?? null) ?? today;
 			for (const m of h.members) {
 				const values = memberValues(m);
 				const known = knownPeople.get(m.idNumber);
@@ -395,17 +393,10 @@ export async function applyImport(
 						});
 					}
 				} else {
-					const memberId = newId();
-					newMembers.push({ countyId, id: memberId, householdId, idNumber: m.idNumber, ...values });
-					events.push({
-						countyId,
-						id: newId(),
-						householdId,
-						memberId,
-						kind: 'registered',
-						happenedOn: joinedOn < m.birthDate ? m.birthDate : joinedOn,
-						recordedBy: actor.userId
-					});
+					// A person first registered by an import has no membership event: the
+					// history records changes (births, deaths, marriages, moves), and the
+					// import's audit row records when the person arrived in Levee.
+					newMembers.push({ countyId, id: newId(), householdId, idNumber: m.idNumber, ...values });
 				}
 			}
 		}
@@ -421,10 +412,19 @@ export async function applyImport(
 		}
 		await bulkInsert(tx, membershipEvents, events);
 
-		await writeMonitoring(tx, actor, countyId, valid, householdIds, options, today);
+		await writeMonitoring(
+			tx,
+			actor,
+			countyId,
+			valid,
+			householdIds,
+			new Set(knownHouseholds.values()),
+			options,
+			today
+		);
 
 		// One audit row per household written, and one for the import as a whole.
-		const auditRows = valid.map((h) => ({
+		const auditRows: (typeof auditLog.$inferInsert)[] = valid.map((h) => ({
 			countyId,
 			id: newId(),
 			actorUserId: actor.userId,
@@ -434,15 +434,11 @@ export async function applyImport(
 				: 'import.create_household',
 			entity: 'household',
 			entityId: householdIds.get(h.householdNumber)!,
-			after: maskForAudit({
+			after: {
 				householdNumber: h.householdNumber,
 				villageCode: h.villageCode,
-				members: h.members.map((m) => ({
-					name: m.name,
-					idNumber: m.idNumber,
-					relation: m.relation
-				}))
-			})
+				members: h.members.length
+			}
 		}));
 		const result: ImportResult = {
 			households: { created: newHouseholds.length, updated: changedHouseholds.length },
@@ -457,7 +453,7 @@ export async function applyImport(
 			action: 'import.file',
 			entity: 'county',
 			entityId: actor.countyCode,
-			after: maskForAudit({ fileName, fileHash: previewedHash, ...result })
+			after: { fileName, fileHash: previewedHash, ...result }
 		});
 		await bulkInsert(tx, auditLog, auditRows);
 		return result;
@@ -470,6 +466,8 @@ async function writeMonitoring(
 	countyId: string,
 	valid: ParsedHousehold[],
 	householdIds: Map<string, string>,
+	/** Households that existed before this import: only they can have risks and measures. */
+	preexisting: Set<string>,
 	options: CountyOptions,
 	today: string
 ): Promise<void> {
@@ -552,10 +550,17 @@ async function writeMonitoring(
 			});
 		}
 	}
-	for (let i = 0; i < records.length; i += BATCH) {
+	// Households without a record get one in bulk; known ones are updated in place.
+	await bulkInsert(
+		tx,
+		monitoringRecords,
+		records.filter((r) => !existing.has(r.householdId))
+	);
+	const known = records.filter((r) => existing.has(r.householdId));
+	for (let i = 0; i < known.length; i += BATCH) {
 		await tx
 			.insert(monitoringRecords)
-			.values(records.slice(i, i + BATCH))
+			.values(known.slice(i, i + BATCH))
 			.onConflictDoUpdate({
 				target: [monitoringRecords.countyId, monitoringRecords.householdId],
 				set: {
@@ -568,13 +573,14 @@ async function writeMonitoring(
 				}
 			});
 	}
-	for (let i = 0; i < ids.length; i += 5000) {
+	const knownIds = ids.filter((id) => preexisting.has(id));
+	for (let i = 0; i < knownIds.length; i += 5000) {
 		await tx
 			.delete(monitoringRisks)
 			.where(
 				and(
 					eq(monitoringRisks.countyId, countyId),
-					inArray(monitoringRisks.householdId, ids.slice(i, i + 5000))
+					inArray(monitoringRisks.householdId, knownIds.slice(i, i + 5000))
 				)
 			);
 	}
@@ -582,7 +588,7 @@ async function writeMonitoring(
 	await bulkInsert(tx, monitoringHistory, history);
 	// Re-importing the same file does not add the same measure again.
 	const knownMeasures = new Set<string>();
-	for (let i = 0; i < ids.length; i += 5000) {
+	for (let i = 0; i < knownIds.length; i += 5000) {
 		const rows = await tx
 			.select({
 				householdId: assistanceMeasures.householdId,
@@ -593,7 +599,7 @@ async function writeMonitoring(
 			.where(
 				and(
 					eq(assistanceMeasures.countyId, countyId),
-					inArray(assistanceMeasures.householdId, ids.slice(i, i + 5000))
+					inArray(assistanceMeasures.householdId, knownIds.slice(i, i + 5000))
 				)
 			);
 		for (const row of rows)

@@ -352,7 +352,13 @@ export async function updateMember(
 ): Promise<void> {
 	await editableHousehold(db, actor, householdId);
 	const member = await memberOf(db, actor, householdId, memberId);
-	const { issues, value, identity } = parseMember(input, today);
+	// The number is shown masked, so an empty field keeps the registered one.
+	const keepId = text(input.idNumber, 30) === '';
+	const parsed = parseMember(input, today, { skipId: keepId });
+	const { issues, value } = parsed;
+	const identity = keepId
+		? { number: member.idNumber, birthDate: member.birthDate, sex: member.sex }
+		: parsed.identity;
 	if (identity && identity.number !== member.idNumber) {
 		const other = await personByIdNumber(db, actor.countyId, identity.number);
 		if (other) issues.push({ field: 'idNumber', key: 'members_error_id_taken' });

@@ -5,9 +5,9 @@ import { newId, isUuid } from '../db/ids';
 import { recordAudit } from '../audit';
 import { auditLog } from '../audit/schema';
 import type { Actor, UserActor } from '../auth/actor';
-import { canSeeHousehold } from '../auth/scope';
+import { editableHousehold } from '../households/records';
 import { DomainError, type FieldIssue } from '../errors';
-import { households, members } from '../households/schema';
+import { members } from '../households/schema';
 import { getCountySettings } from '../settings';
 import { ledgerEntries, LEDGER_KINDS, type LedgerKind, type LedgerSource } from './schema';
 import { MANUAL_SUBTYPES, type ManualSubtype } from './subtypes';
@@ -132,15 +132,11 @@ export async function postLedgerEntries(
 				enteredBy: actor.userId
 			};
 		});
-		const inserted = await tx
-			.insert(ledgerEntries)
-			.values(rows)
-			.onConflictDoNothing()
-			.returning({
-				countyId: ledgerEntries.countyId,
-				householdId: ledgerEntries.householdId,
-				amountFen: ledgerEntries.amountFen
-			});
+		const inserted = await tx.insert(ledgerEntries).values(rows).onConflictDoNothing().returning({
+			countyId: ledgerEntries.countyId,
+			householdId: ledgerEntries.householdId,
+			amountFen: ledgerEntries.amountFen
+		});
 		written += inserted.length;
 		for (const row of inserted) {
 			const sum = perHousehold.get(row.householdId) ?? {
@@ -233,16 +229,8 @@ export interface ManualEntryInput {
 	note?: unknown;
 }
 
-async function scopedHousehold(db: Db, actor: UserActor, householdId: string) {
-	if (actor.role !== 'county_admin' && actor.role !== 'township_staff')
-		throw DomainError.notFound();
-	const [household] = await db
-		.select()
-		.from(households)
-		.where(and(eq(households.countyId, actor.countyId), eq(households.id, householdId)));
-	if (!household || !canSeeHousehold(actor, household)) throw DomainError.notFound();
-	return household;
-}
+/** A household the actor may change (staff in scope, admins); otherwise not found. */
+const scopedHousehold = editableHousehold;
 
 /**
  * Staff record income no program records (a public-welfare job, a PV dividend, 低保,
@@ -324,6 +312,7 @@ export async function reverseManualEntry(
 	entryId: string
 ): Promise<LedgerEntry> {
 	await scopedHousehold(db, actor, householdId);
+	if (!isUuid(entryId)) throw DomainError.notFound();
 	return inTransaction(db, async (tx) => {
 		const [entry] = await tx
 			.select()
@@ -435,7 +424,7 @@ export async function householdLedger(
 				and(
 					eq(ledgerEntries.countyId, countyId),
 					eq(ledgerEntries.householdId, householdId),
-					gte(ledgerEntries.businessDate, `${year - 1}${today.slice(4, 7)}-01`)
+					gte(ledgerEntries.businessDate, firstOfMonthMonthsBefore(today, 11))
 				)
 			)
 			.groupBy(sql`1`)
@@ -449,6 +438,13 @@ export async function householdLedger(
 		last12Months,
 		monthly: monthly.map((m) => ({ month: m.month, netFen: Number(m.netFen) }))
 	};
+}
+
+/** The first day of the month `months` before the month of `isoDate`. */
+export function firstOfMonthMonthsBefore(isoDate: string, months: number): string {
+	const date = new Date(`${isoDate.slice(0, 7)}-01T00:00:00Z`);
+	date.setUTCMonth(date.getUTCMonth() - months);
+	return date.toISOString().slice(0, 10);
 }
 
 export function addDays(isoDate: string, days: number): string {

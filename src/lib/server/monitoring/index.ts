@@ -4,9 +4,8 @@ import { inTransaction } from '../db';
 import { newId } from '../db/ids';
 import { recordAudit } from '../audit';
 import type { Actor, UserActor } from '../auth/actor';
-import { canSeeHousehold } from '../auth/scope';
+import { editableHousehold } from '../households/records';
 import { DomainError, type FieldIssue } from '../errors';
-import { households } from '../households/schema';
 import { parseYuanToFen } from '../income';
 import DEFAULT_OPTIONS from './default-options.json';
 import {
@@ -15,6 +14,7 @@ import {
 	monitoringHistory,
 	monitoringRecords,
 	monitoringRisks,
+	ELIMINATION_METHODS,
 	MONITORING_STATUSES,
 	OPTION_LISTS,
 	type MonitoringStatus,
@@ -159,16 +159,8 @@ export async function getMonitoring(
 	};
 }
 
-async function scopedHousehold(db: Db, actor: UserActor, householdId: string) {
-	if (actor.role !== 'county_admin' && actor.role !== 'township_staff')
-		throw DomainError.notFound();
-	const [household] = await db
-		.select()
-		.from(households)
-		.where(and(eq(households.countyId, actor.countyId), eq(households.id, householdId)));
-	if (!household || !canSeeHousehold(actor, household)) throw DomainError.notFound();
-	return household;
-}
+/** A household the actor may change (staff in scope, admins); otherwise not found. */
+const scopedHousehold = editableHousehold;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 function isDate(value: string): boolean {
@@ -217,6 +209,13 @@ export async function updateMonitoring(
 		issues.push({ field: 'risks', key: 'monitoring_error_risk' });
 	if (status === 'monitored' && risks.length === 0)
 		issues.push({ field: 'risks', key: 'monitoring_error_no_risk' });
+	const eliminationMethod = String(change.eliminationMethod ?? '');
+	if (
+		status === 'eliminated' &&
+		!(ELIMINATION_METHODS as readonly string[]).includes(eliminationMethod)
+	) {
+		issues.push({ field: 'eliminationMethod', key: 'monitoring_error_elimination_method' });
+	}
 	if (!isDate(happenedOn)) issues.push({ field: 'happenedOn', key: 'monitoring_error_date' });
 	else if (happenedOn > today) issues.push({ field: 'happenedOn', key: 'monitoring_error_future' });
 	if (issues.length) throw new DomainError('invalid', issues);
@@ -237,8 +236,7 @@ export async function updateMonitoring(
 						? before.eliminatedOn
 						: happenedOn
 					: null,
-			eliminationMethod:
-				status === 'eliminated' ? String(change.eliminationMethod ?? '') || null : null,
+			eliminationMethod: status === 'eliminated' ? eliminationMethod : null,
 			updatedAt: new Date()
 		};
 		await tx
@@ -261,7 +259,8 @@ export async function updateMonitoring(
 				.insert(monitoringRisks)
 				.values(risks.map((risk) => ({ countyId: household.countyId, householdId, risk })));
 		}
-		if (changedState) {
+		// A note is kept on the timeline even when only the risks changed.
+		if (changedState || note) {
 			await tx.insert(monitoringHistory).values({
 				countyId: household.countyId,
 				id: newId(),
@@ -279,7 +278,7 @@ export async function updateMonitoring(
 			entity: 'household',
 			entityId: householdId,
 			before: { category: before.category, status: before.status, risks: before.risks },
-			after: { category, status, risks, happenedOn }
+			after: { category, status, risks, happenedOn, note }
 		});
 		return getMonitoring(tx, household.countyId, householdId);
 	});

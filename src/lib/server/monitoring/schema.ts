@@ -41,6 +41,7 @@ export const countyOptions = pgTable(
 );
 
 export const MONITORING_STATUSES = ['not_monitored', 'monitored', 'eliminated'] as const;
+export const ELIMINATION_METHODS = ['帮扶消除', '自然消除'] as const; // 风险消除方式 as the registry writes them
 export type MonitoringStatus = (typeof MONITORING_STATUSES)[number];
 
 /** The household's monitoring record (防返贫监测档案): one per household, never deleted. */

@@ -84,7 +84,9 @@ const MEMBER_FIELDS: (keyof MemberInput)[] = [
 ];
 
 function memberInput(data: FormData): MemberInput {
-	return Object.fromEntries(MEMBER_FIELDS.map((f) => [f, formText(data, f)])) as unknown as MemberInput;
+	return Object.fromEntries(
+		MEMBER_FIELDS.map((f) => [f, formText(data, f)])
+	) as unknown as MemberInput;
 }
 
 interface Work {
@@ -233,12 +235,15 @@ export const actions: Actions = {
 			),
 		(data) => ({ risks: data.getAll('risks').map(String).join(',') })
 	),
-	cadre: action(named('cadre'), ['cadreName', 'cadreUnit', 'cadrePhone'], ({ user, db, data, id }) =>
-		setCadre(db, user, id, {
-			name: formText(data, 'cadreName'),
-			unit: formText(data, 'cadreUnit'),
-			phone: formText(data, 'cadrePhone')
-		})
+	cadre: action(
+		named('cadre'),
+		['cadreName', 'cadreUnit', 'cadrePhone'],
+		({ user, db, data, id }) =>
+			setCadre(db, user, id, {
+				name: formText(data, 'cadreName'),
+				unit: formText(data, 'cadreUnit'),
+				phone: formText(data, 'cadrePhone')
+			})
 	),
 	addMeasure: action(
 		named('measure'),

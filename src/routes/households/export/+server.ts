@@ -31,7 +31,7 @@ export const POST: RequestHandler = async (event) => {
 		formText(data, 'reveal') === '1',
 		todayInChina()
 	);
-	return new Response(file.body, {
+	return new Response(file.body as Uint8Array<ArrayBuffer>, {
 		headers: {
 			'content-type': file.contentType,
 			'content-disposition': `attachment; filename="${file.fileName}"`,

@@ -1,5 +1,10 @@
 import { redirect } from '@sveltejs/kit';
-import { applyImport, MAX_CSV_BYTES, MAX_XLSX_BYTES, previewImport } from '$lib/server/households/import';
+import {
+	applyImport,
+	MAX_CSV_BYTES,
+	MAX_XLSX_BYTES,
+	previewImport
+} from '$lib/server/households/import';
 import { DomainError } from '$lib/server/errors';
 import { failFromDomain, formText, requireRole } from '$lib/server/http';
 import { database } from '$lib/server/startup';
@@ -11,9 +16,13 @@ export const load: PageServerLoad = async (event) => {
 	return { maxCsvMb: MAX_CSV_BYTES / 1024 / 1024, maxXlsxMb: MAX_XLSX_BYTES / 1024 / 1024 };
 };
 
-async function uploadedFile(event: RequestEvent, data: FormData): Promise<{ bytes: Uint8Array; name: string }> {
+async function uploadedFile(
+	event: RequestEvent,
+	data: FormData
+): Promise<{ bytes: Uint8Array; name: string }> {
 	const file = data.get('file');
-	if (!(file instanceof File) || file.size === 0) throw DomainError.invalid('file', 'import_file_missing');
+	if (!(file instanceof File) || file.size === 0)
+		throw DomainError.invalid('file', 'import_file_missing');
 	return { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name };
 }
 
@@ -24,7 +33,10 @@ export const actions: Actions = {
 		const { db } = await database();
 		try {
 			const file = await uploadedFile(event, data);
-			return { preview: await previewImport(db, user, file.bytes, file.name, todayInChina()), fileName: file.name };
+			return {
+				preview: await previewImport(db, user, file.bytes, file.name, todayInChina()),
+				fileName: file.name
+			};
 		} catch (caught) {
 			return failFromDomain(event, caught);
 		}
@@ -36,7 +48,14 @@ export const actions: Actions = {
 		let result;
 		try {
 			const file = await uploadedFile(event, data);
-			result = await applyImport(db, user, file.bytes, file.name, formText(data, 'fileHash'), todayInChina());
+			result = await applyImport(
+				db,
+				user,
+				file.bytes,
+				file.name,
+				formText(data, 'fileHash'),
+				todayInChina()
+			);
 		} catch (caught) {
 			return failFromDomain(event, caught);
 		}

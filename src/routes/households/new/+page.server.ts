@@ -28,7 +28,9 @@ export const load: PageServerLoad = async (event) => {
 	const townships = (await listTownships(db, user.countyCode)).filter((t) =>
 		canSeeTownship(user, t.code)
 	);
-	const villages = await Promise.all(townships.map((t) => listVillages(db, user.countyCode, t.code)));
+	const villages = await Promise.all(
+		townships.map((t) => listVillages(db, user.countyCode, t.code))
+	);
 	return {
 		today: todayInChina(),
 		townships: townships.map((t, i) => ({
