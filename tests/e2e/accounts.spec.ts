@@ -107,7 +107,7 @@ test('each role signs in to its own home and sees only its navigation', async ({
 	await signIn(page, ADMIN.username, ADMIN.password);
 	await expect(page.getByRole('heading', { name: '全县概况', level: 1 })).toBeVisible();
 	await expect(page.getByRole('heading', { name: '魏县（130434）' })).toBeVisible();
-	await expectNav(page, ['首页', '用户', '区划', '日志', '我的']);
+	await expectNav(page, ['首页', '农户', '用户', '日志', '我的']);
 	await expect(navLinks(page).first()).toHaveAttribute('aria-current', 'page');
 
 	const staff = await newPhone(browser);
@@ -115,7 +115,7 @@ test('each role signs in to its own home and sees only its navigation', async ({
 	await expect(staff.getByRole('heading', { name: '我负责的乡镇', level: 1 })).toBeVisible();
 	await expect(staff.getByRole('heading', { name: '东代固镇' })).toBeVisible();
 	await expect(staff.getByRole('heading', { name: '前大磨乡' })).toBeVisible();
-	await expectNav(staff, ['首页', '农户账号', '我的']);
+	await expectNav(staff, ['首页', '农户', '农户账号', '我的']);
 
 	const owner = await newPhone(browser);
 	await signIn(owner, OWNER.username, OWNER.password);
