@@ -18,7 +18,20 @@ import { listHouseholds } from '../src/lib/server/households';
 const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 100_000);
 const TODAY = '2026-11-29';
 const SURNAMES = ['王', '李', '张', '刘', '赵', '杨', '陈', '郭', '马', '孙'];
-const GIVEN = ['建国', '秀英', '桂兰', '国强', '海涛', '丽娜', '浩然', '欣怡', '子涵', '宇轩', '志刚', '玉梅'];
+const GIVEN = [
+	'建国',
+	'秀英',
+	'桂兰',
+	'国强',
+	'海涛',
+	'丽娜',
+	'浩然',
+	'欣怡',
+	'子涵',
+	'宇轩',
+	'志刚',
+	'玉梅'
+];
 
 /** Deterministic: the n-th person gets a unique valid number (birth date × sequence). */
 function identityNumber(n: number, male: boolean): string {
@@ -37,7 +50,9 @@ async function generateCsv(database: Database): Promise<{ bytes: Uint8Array; row
 			villages.push({ township: t.officialName ?? t.name, village: v.name, code: v.code });
 		}
 	}
-	const lines = ['乡(镇),行政村,户编号,姓名,证件号码,与户主关系,性别,健康状况,劳动技能,监测对象类别,致贫/返贫风险1,识别监测时间,风险是否已消除'];
+	const lines = [
+		'乡(镇),行政村,户编号,姓名,证件号码,与户主关系,性别,健康状况,劳动技能,监测对象类别,致贫/返贫风险1,识别监测时间,风险是否已消除'
+	];
 	let person = 0;
 	for (let h = 0; h < HOUSEHOLDS; h++) {
 		const place = villages[h % villages.length];

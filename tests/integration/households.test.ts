@@ -18,12 +18,14 @@ import { applyImport, previewImport } from '../../src/lib/server/households/impo
 import { households, members } from '../../src/lib/server/households/schema';
 import {
 	householdLedger,
+	incomeStanding,
 	postLedgerEntry,
 	recordManualEntry,
 	reverseManualEntry
 } from '../../src/lib/server/income';
 import { ledgerEntries } from '../../src/lib/server/income/schema';
 import { getMonitoring, updateMonitoring } from '../../src/lib/server/monitoring';
+import { setMonitoringLine } from '../../src/lib/server/settings';
 import { inTransaction } from '../../src/lib/server/db';
 import { newId } from '../../src/lib/server/db/ids';
 import { actorFor, buildWorld, type World } from './fixtures';
@@ -410,6 +412,46 @@ describe('the income ledger', () => {
 			production_cost: 20000
 		});
 		expect(ledger.thisYear.netFen).toBe(300000 + 47000 - 20000);
+	});
+
+	it('compares per-capita net income of the last 12 months with the county’s line', async () => {
+		const id = world.households.inScope2;
+		await recordManualEntry(
+			database.db,
+			staff,
+			id,
+			{ businessDate: '2026-02-01', amount: '6,000', subtype: 'migrant_work' },
+			TODAY
+		);
+		await recordManualEntry(
+			database.db,
+			staff,
+			id,
+			{ businessDate: '2026-03-01', amount: '900', subtype: 'medical' },
+			TODAY
+		);
+		const before = await incomeStanding(database.db, world.countyA.id, id, TODAY);
+		expect(before).toMatchObject({
+			netFen: 600000,
+			residents: 1,
+			perCapitaFen: 600000,
+			lineFen: null,
+			belowLine: null
+		});
+		await setMonitoringLine(database.db, world.countyA.id, 2026, 800000);
+		const after = await incomeStanding(database.db, world.countyA.id, id, TODAY);
+		expect(after).toMatchObject({ lineFen: 800000, belowLine: true });
+		await recordManualEntry(
+			database.db,
+			staff,
+			id,
+			{ businessDate: '2026-04-01', amount: '2,500', subtype: 'dibao' },
+			TODAY
+		);
+		expect(await incomeStanding(database.db, world.countyA.id, id, TODAY)).toMatchObject({
+			perCapitaFen: 850000,
+			belowLine: false
+		});
 	});
 
 	it('refuses a negative, absurd or future amount, and a member of another household', async () => {

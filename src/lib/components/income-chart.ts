@@ -1,7 +1,28 @@
-import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
+import {
+	BarController,
+	BarElement,
+	CategoryScale,
+	Chart,
+	Legend,
+	LinearScale,
+	LineController,
+	LineElement,
+	PointElement,
+	Tooltip
+} from 'chart.js';
 
-// Only the pieces one bar chart needs, so the page that draws it loads as little as possible.
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
+// Only the pieces this chart needs, so the page that draws it loads as little as possible.
+Chart.register(
+	BarController,
+	BarElement,
+	CategoryScale,
+	LinearScale,
+	LineController,
+	LineElement,
+	PointElement,
+	Legend,
+	Tooltip
+);
 
 export interface IncomeChartInput {
 	labels: string[];
@@ -10,6 +31,8 @@ export interface IncomeChartInput {
 	format: (index: number) => string;
 	axisTitle: string;
 	monthTitle: string;
+	/** The monitoring line as this household's monthly amount (yuan), drawn as a dashed line. */
+	line?: { value: number; label: string; text: string };
 }
 
 function cssColour(name: string, fallback: string): string {
@@ -20,16 +43,32 @@ export function drawIncomeChart(canvas: HTMLCanvasElement, input: IncomeChartInp
 	const positive = cssColour('--primary', '#0f5c4c');
 	const negative = cssColour('--danger', '#b3261e');
 	const text = cssColour('--text', '#1b1f1e');
+	const accent = cssColour('--accent', '#b8860b');
 	return new Chart(canvas, {
 		type: 'bar',
 		data: {
 			labels: input.labels,
 			datasets: [
 				{
+					type: 'bar' as const,
+					label: input.axisTitle,
 					data: input.values,
 					backgroundColor: input.values.map((v) => (v < 0 ? negative : positive)),
 					borderRadius: 4
-				}
+				},
+				...(input.line
+					? [
+							{
+								type: 'line' as const,
+								label: input.line.label,
+								data: input.values.map(() => input.line!.value),
+								borderColor: accent,
+								borderDash: [6, 4],
+								borderWidth: 2,
+								pointRadius: 0
+							}
+						]
+					: [])
 			]
 		},
 		options: {
@@ -37,8 +76,17 @@ export function drawIncomeChart(canvas: HTMLCanvasElement, input: IncomeChartInp
 			maintainAspectRatio: false,
 			animation: false,
 			plugins: {
-				legend: { display: false },
-				tooltip: { callbacks: { label: (item) => input.format(item.dataIndex) } }
+				// Only the monitoring line needs a key; the bars are the chart's subject.
+				legend: {
+					display: !!input.line,
+					labels: { color: text, filter: (item) => item.datasetIndex === 1 }
+				},
+				tooltip: {
+					callbacks: {
+						label: (item) =>
+							item.datasetIndex === 1 ? (input.line?.text ?? '') : input.format(item.dataIndex)
+					}
+				}
 			},
 			scales: {
 				x: {

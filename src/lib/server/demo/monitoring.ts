@@ -23,6 +23,7 @@ import {
 	type PublicWelfareJob
 } from './monitoring-data';
 import { GIVEN_NAME_GENERATIONS, LIANZAOLIN_VILLAGE, RELATIONS, SURNAMES } from './names';
+import { Random } from './random';
 
 // The demo county's monitoring records and a year of its income ledger, made up from a
 // seed and the generated households: who is monitored and why, the assistance measures and
@@ -126,54 +127,6 @@ export interface LedgerWindow {
 /** The business window of the demo ledger: 1 December of the year before to 28 November. */
 export function demoLedgerWindow(referenceYear = DEMO_REFERENCE_YEAR): LedgerWindow {
 	return { from: `${referenceYear - 1}-12-01`, to: `${referenceYear}-11-28` };
-}
-
-/** mulberry32, as in generate.ts, with its own seed so the two generators stay independent. */
-class Random {
-	private state: number;
-
-	constructor(seed: number) {
-		this.state = seed >>> 0;
-	}
-
-	next(): number {
-		this.state = (this.state + 0x6d2b79f5) >>> 0;
-		let t = this.state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	}
-
-	int(min: number, max: number): number {
-		return min + Math.floor(this.next() * (max - min + 1));
-	}
-
-	chance(probability: number): boolean {
-		return this.next() < probability;
-	}
-
-	pick<T>(items: readonly T[]): T {
-		return items[Math.floor(this.next() * items.length)];
-	}
-
-	weightedIndex(weights: readonly number[]): number {
-		const total = weights.reduce((sum, w) => sum + w, 0);
-		let point = this.next() * total;
-		for (let i = 0; i < weights.length; i++) {
-			point -= weights[i];
-			if (point < 0) return i;
-		}
-		return weights.length - 1;
-	}
-
-	shuffle<T>(items: readonly T[]): T[] {
-		const copy = [...items];
-		for (let i = copy.length - 1; i > 0; i--) {
-			const j = Math.floor(this.next() * (i + 1));
-			[copy[i], copy[j]] = [copy[j], copy[i]];
-		}
-		return copy;
-	}
 }
 
 // Months are counted as year * 12 + (month - 1), so adding months is adding numbers.

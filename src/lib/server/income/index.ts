@@ -8,7 +8,7 @@ import type { Actor, UserActor } from '../auth/actor';
 import { editableHousehold } from '../households/records';
 import { DomainError, type FieldIssue } from '../errors';
 import { members } from '../households/schema';
-import { getCountySettings } from '../settings';
+import { getCountySettings, monitoringLineFor } from '../settings';
 import { ledgerEntries, LEDGER_KINDS, type LedgerKind, type LedgerSource } from './schema';
 import { MANUAL_SUBTYPES, type ManualSubtype } from './subtypes';
 
@@ -451,4 +451,56 @@ export function addDays(isoDate: string, days: number): string {
 	const date = new Date(`${isoDate}T00:00:00Z`);
 	date.setUTCDate(date.getUTCDate() + days);
 	return date.toISOString().slice(0, 10);
+}
+
+export interface IncomeStanding {
+	/** Net income of the last 12 months. */
+	netFen: number;
+	/** Current members living at home: the divisor of per-capita income. */
+	residents: number;
+	perCapitaFen: number | null;
+	/** The county's monitoring line for this year, per person per year; null when not set. */
+	lineFen: number | null;
+	year: number;
+	/** True below the line, false above; null when it cannot be said. */
+	belowLine: boolean | null;
+}
+
+/**
+ * Per-capita net income over the 12 months before `today`, against the county's
+ * monitoring line: the number that decides whether a household is safe.
+ */
+export async function incomeStanding(
+	db: Db,
+	countyId: string,
+	householdId: string,
+	today: string
+): Promise<IncomeStanding> {
+	const year = Number(today.slice(0, 4));
+	const [summary, [residents], lineFen] = await Promise.all([
+		incomeBetween(db, countyId, householdId, addDays(`${year - 1}${today.slice(4)}`, 1), today),
+		db
+			.select({ n: sql<number>`count(*)::int` })
+			.from(members)
+			.where(
+				and(
+					eq(members.countyId, countyId),
+					eq(members.householdId, householdId),
+					eq(members.current, true),
+					eq(members.resident, true)
+				)
+			),
+		monitoringLineFor(db, countyId, year)
+	]);
+	const count = Number(residents?.n ?? 0);
+	// Integer division in fen: per-capita income is compared, never summed again.
+	const perCapitaFen = count > 0 ? Math.trunc(summary.netFen / count) : null;
+	return {
+		netFen: summary.netFen,
+		residents: count,
+		perCapitaFen,
+		lineFen,
+		year,
+		belowLine: perCapitaFen === null || lineFen === null ? null : perCapitaFen < lineFen
+	};
 }

@@ -15,6 +15,7 @@ import {
 import { failFromDomain, formText, formValues, orNotFound, requireUser } from '$lib/server/http';
 import {
 	householdLedger,
+	incomeStanding,
 	MANUAL_SUBTYPES,
 	recordManualEntry,
 	reverseManualEntry
@@ -35,10 +36,11 @@ export const load: PageServerLoad = async (event) => {
 	const household = await orNotFound(event, getHousehold(db, user, event.params.id));
 	const manages = user.role === 'county_admin' || user.role === 'township_staff';
 	const today = todayInChina();
-	const [monitoring, options, ledger, account, villages] = await Promise.all([
+	const [monitoring, options, ledger, standing, account, villages] = await Promise.all([
 		getMonitoring(db, household.countyId, household.id),
 		getCountyOptions(db, household.countyId),
 		householdLedger(db, household.countyId, household.id, today),
+		incomeStanding(db, household.countyId, household.id, today),
 		manages ? getHouseholdAccount(db, user, household.id) : null,
 		manages ? listVillages(db, user.countyCode, household.villageCode.slice(0, 9)) : []
 	]);
@@ -50,6 +52,7 @@ export const load: PageServerLoad = async (event) => {
 		today,
 		monitoring,
 		options,
+		standing,
 		ledger: {
 			...ledger,
 			entries: ledger.entries.map((e) => ({
