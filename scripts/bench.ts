@@ -103,7 +103,8 @@ async function benchImport(label: string, database: Database): Promise<void> {
 		countyId: county.id,
 		countyCode: '130434',
 		townshipCodes: [],
-		householdId: null
+		householdId: null,
+		factoryIds: []
 	};
 	const { bytes, rows } = await generateCsv(database);
 	const t0 = performance.now();

@@ -21,6 +21,8 @@ export interface UserActor extends Actor {
 	townshipCodes: string[];
 	/** Household accounts: the one household they may see. */
 	householdId: string | null;
+	/** Factory owners: the micro-factories they run. */
+	factoryIds: string[];
 }
 
 export function systemActor(label: string): Actor {

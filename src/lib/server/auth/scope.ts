@@ -59,3 +59,13 @@ export function householdScope(actor: UserActor): SQL {
 			return sql`false`;
 	}
 }
+
+/** Admins see every factory of the county, owners their own, staff those in their townships. */
+export function canSeeFactory(
+	actor: UserActor,
+	factory: { countyId: string; id: string; villageCode: string }
+): boolean {
+	if (factory.countyId !== actor.countyId) return false;
+	if (actor.role === 'factory_owner') return actor.factoryIds.includes(factory.id);
+	return canSeeVillage(actor, factory.villageCode);
+}

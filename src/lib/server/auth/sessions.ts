@@ -1,6 +1,7 @@
 import { and, eq, lt, ne } from 'drizzle-orm';
 import type { Db } from '../db';
 import { counties } from '../divisions/schema';
+import { factoryOwners } from '../factories/schema';
 import type { UserActor } from './actor';
 import { sessions, userTownships, users, SIGN_IN_METHODS } from './schema';
 import { generateToken, hashToken } from './tokens';
@@ -85,6 +86,15 @@ export async function validateSessionToken(
 						.where(eq(userTownships.userId, row.user.id))
 				).map((t) => t.code)
 			: [];
+	const factoryIds =
+		row.user.role === 'factory_owner'
+			? (
+					await db
+						.select({ id: factoryOwners.factoryId })
+						.from(factoryOwners)
+						.where(eq(factoryOwners.userId, row.user.id))
+				).map((f) => f.id)
+			: [];
 	return {
 		user: {
 			userId: row.user.id,
@@ -93,7 +103,8 @@ export async function validateSessionToken(
 			countyId: row.user.countyId,
 			countyCode: row.countyCode,
 			townshipCodes,
-			householdId: row.user.householdId
+			householdId: row.user.householdId,
+			factoryIds
 		},
 		session: { id, expiresAt, method: row.session.method },
 		renewed

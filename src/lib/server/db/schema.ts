@@ -6,3 +6,5 @@ export * from '../auth/schema';
 export * from '../monitoring/schema';
 export * from '../income/schema';
 export * from '../settings/schema';
+export * from '../factories/schema';
+export * from '../planting/schema';

@@ -110,7 +110,8 @@ export async function seedDemoAccounts(db: Db): Promise<DemoSignIns> {
 		countyId: county.id,
 		countyCode: county.code,
 		townshipCodes: [],
-		householdId: null
+		householdId: null,
+		factoryIds: []
 	};
 	await setHouseholdPin(db, admin, household.id, {
 		phone: household.phone,

@@ -4,13 +4,25 @@ import { countySettings, monitoringLines } from './schema';
 
 export interface CountySettings {
 	ledgerCeilingFen: number;
+	monthlyWageCeilingFen: number;
+	weighInCeilingGrams: number;
 }
 
-const DEFAULTS: CountySettings = { ledgerCeilingFen: 100_000_000 };
+const DEFAULTS: CountySettings = {
+	ledgerCeilingFen: 100_000_000,
+	monthlyWageCeilingFen: 2_000_000,
+	weighInCeilingGrams: 100_000
+};
 
 export async function getCountySettings(db: Db, countyId: string): Promise<CountySettings> {
 	const [row] = await db.select().from(countySettings).where(eq(countySettings.countyId, countyId));
-	return row ? { ledgerCeilingFen: row.ledgerCeilingFen } : DEFAULTS;
+	return row
+		? {
+				ledgerCeilingFen: row.ledgerCeilingFen,
+				monthlyWageCeilingFen: row.monthlyWageCeilingFen,
+				weighInCeilingGrams: row.weighInCeilingGrams
+			}
+		: DEFAULTS;
 }
 
 /** The county's monitoring line for a year, or null when it has not been set. */

@@ -8,6 +8,10 @@ export const countySettings = pgTable('county_settings', {
 		.references(() => counties.id),
 	// A single ledger amount above this is refused as a likely typo (fen vs yuan).
 	ledgerCeilingFen: bigint({ mode: 'number' }).notNull().default(100_000_000),
+	// A month's wage above this is refused (a typo in fen vs yuan): 20,000 yuan.
+	monthlyWageCeilingFen: bigint({ mode: 'number' }).notNull().default(2_000_000),
+	// One weigh-in above this is refused: 100 kg.
+	weighInCeilingGrams: integer().notNull().default(100_000),
 	updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 });
 
