@@ -158,6 +158,8 @@ const MATRIX: Record<string, Case> = {
 	'/households/import/done load': { expect: only(...ADMINS) },
 	'/households/import/template GET': { expect: only(...ADMINS) },
 	'/households/export POST': { expect: only(...STAFF), form: () => ({ format: 'csv' }) },
+	// factories: routes below
+	// planting: routes below
 	'/households/[id]/card load': { expect: only('admin', 'staffIn') },
 	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') }
 };
