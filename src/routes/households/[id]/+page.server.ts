@@ -69,7 +69,7 @@ export const load: PageServerLoad = async (event) => {
 			}))
 		},
 		subtypes: Object.entries(MANUAL_SUBTYPES).map(([code, kind]) => ({ code, kind })),
-		villages: villages.map((v) => ({ code: v.code, name: v.name })),
+		villages: villages.map((v) => ({ code: v.code, name: v.name }))
 		// Program sections: each program adds its own field right below its marker.
 		// factories: jobs
 		// planting: plots, subsidies and picking
