@@ -2,6 +2,7 @@ import { count, eq } from 'drizzle-orm';
 import { readConfig } from './config';
 import { openDatabase, type Database } from './db';
 import { runMigrations } from './db/migrate';
+import { deleteExpiredSessions } from './auth/sessions';
 import { StartupError } from './db/errors';
 import { counties } from './divisions/schema';
 import { DEMO_COUNTY_CODE, seedDemoCounty } from './demo';
@@ -23,6 +24,8 @@ export function startDatabase(): Promise<Database> {
 				: { kind: 'pglite', dataDir: config.dataDir }
 		);
 		await runMigrations(database);
+		// Expired sessions are refused anyway; clearing them keeps the table small.
+		await deleteExpiredSessions(database.db);
 		if (config.seedDemo) {
 			const [{ n }] = await database.db.select({ n: count() }).from(counties);
 			if (n === 0) {
