@@ -28,7 +28,3 @@ export interface UserActor extends Actor {
 export function systemActor(label: string): Actor {
 	return { userId: null, label };
 }
-
-export function isUserActor(actor: Actor): actor is UserActor {
-	return actor.userId !== null && 'role' in actor;
-}

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, inArray, max } from 'drizzle-orm';
+import { and, count, desc, eq, gt, max } from 'drizzle-orm';
 import type { Db } from '../db';
 import { newId } from '../db/ids';
 import { authEvents, type AuthEventKind } from './schema';
@@ -90,20 +90,6 @@ export async function listAuthEventsForUser(
 		.select()
 		.from(authEvents)
 		.where(eq(authEvents.userId, userId))
-		.orderBy(desc(authEvents.at))
-		.limit(limit);
-}
-
-export async function listAuthEventsForCounty(
-	db: Db,
-	countyId: string,
-	kinds: AuthEventKind[],
-	limit = 50
-): Promise<AuthEventRow[]> {
-	return db
-		.select()
-		.from(authEvents)
-		.where(and(eq(authEvents.countyId, countyId), inArray(authEvents.kind, kinds)))
 		.orderBy(desc(authEvents.at))
 		.limit(limit);
 }

@@ -10,10 +10,6 @@ export function hasRole(actor: UserActor, ...roles: Role[]): boolean {
 	return roles.includes(actor.role);
 }
 
-export function inCounty(actor: UserActor, countyCode: string): boolean {
-	return actor.countyCode === countyCode;
-}
-
 /** The township of a village code: its first 9 digits. */
 export function townshipOf(villageCode: string): string {
 	return villageCode.slice(0, 9);

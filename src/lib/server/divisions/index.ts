@@ -98,10 +98,6 @@ export async function loadCountyDivisions(
 	});
 }
 
-export async function listCounties(db: Db): Promise<County[]> {
-	return db.select().from(counties).orderBy(asc(counties.code));
-}
-
 export async function findCountyByCode(db: Db, code: string): Promise<County | null> {
 	const [county] = await db.select().from(counties).where(eq(counties.code, code));
 	return county ?? null;

@@ -163,15 +163,6 @@ export async function listHouseholds(
 	};
 }
 
-/** Kept for the search box of pages that only need a quick find. */
-export async function searchHouseholds(
-	db: Db,
-	actor: UserActor,
-	input: { query?: string; limit?: number } = {}
-): Promise<HouseholdListItem[]> {
-	return (await listHouseholds(db, actor, { query: input.query }, 1, input.limit ?? 50)).items;
-}
-
 export interface ExportRow {
 	householdNumber: string;
 	townshipName: string;

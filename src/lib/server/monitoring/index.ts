@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { newId } from '../db/ids';
@@ -386,42 +386,6 @@ export async function addMeasure(
 		});
 	});
 	return id;
-}
-
-/** Monitoring state of many households at once, for the list and export. */
-export async function monitoringSummaries(
-	db: Db,
-	countyId: string,
-	householdIds: string[]
-): Promise<Map<string, { category: string; status: MonitoringStatus; risks: string[] }>> {
-	const result = new Map<string, { category: string; status: MonitoringStatus; risks: string[] }>();
-	if (householdIds.length === 0) return result;
-	const [records, risks] = await Promise.all([
-		db
-			.select()
-			.from(monitoringRecords)
-			.where(
-				and(
-					eq(monitoringRecords.countyId, countyId),
-					inArray(monitoringRecords.householdId, householdIds)
-				)
-			),
-		db
-			.select()
-			.from(monitoringRisks)
-			.where(
-				and(
-					eq(monitoringRisks.countyId, countyId),
-					inArray(monitoringRisks.householdId, householdIds)
-				)
-			)
-	]);
-	for (const id of householdIds)
-		result.set(id, { category: 'ordinary', status: 'not_monitored', risks: [] });
-	for (const r of records)
-		result.set(r.householdId, { category: r.category, status: r.status, risks: [] });
-	for (const r of risks) result.get(r.householdId)?.risks.push(r.risk);
-	return result;
 }
 
 /** For the system itself (imports, demo data): set a household's record without scope checks. */
