@@ -1,6 +1,8 @@
 import { database } from '$lib/server/startup';
 import { findCountyByCode, listTownships } from '$lib/server/divisions';
 import { countHouseholds, getHousehold, householdsByTownship } from '$lib/server/households';
+import { todayInChina } from '$lib/format';
+import { ownerHome } from '$lib/server/factories';
 import type { PageServerLoad } from './$types';
 
 /** One address, a home made for each role; a visitor sees what Levee is and signs in. */
@@ -41,8 +43,11 @@ export const load: PageServerLoad = async ({ locals }) => {
 			};
 		}
 		case 'factory_owner':
-			// Factories arrive with the micro-factory module; until then the owner sees why it is empty.
-			return { home: 'factory_owner' as const, name: user.label };
+			return {
+				home: 'factory_owner' as const,
+				name: user.label,
+				factories: await ownerHome(db, user, todayInChina())
+			};
 		case 'household':
 			return {
 				home: 'household' as const,

@@ -10,7 +10,8 @@ import { useDatabase } from '../../src/lib/server/startup';
 import { systemActor } from '../../src/lib/server/auth/actor';
 import { members } from '../../src/lib/server/households/schema';
 import { postLedgerEntry } from '../../src/lib/server/income';
-import { actorFor, buildWorld, type World } from './fixtures';
+import { actorFor, addFactoryWorld, buildWorld, type FactoryWorld, type World } from './fixtures';
+import { addPickingEntry, addPlantingWorld, type PlantingWorld } from './fixtures';
 import { freshDatabase } from './helpers';
 
 // Every load, form action and endpoint, called as each kind of person inside and
@@ -159,7 +160,90 @@ const MATRIX: Record<string, Case> = {
 	'/households/import/template GET': { expect: only(...ADMINS) },
 	'/households/export POST': { expect: only(...STAFF), form: () => ({ format: 'csv' }) },
 	// factories: routes below
+	// The county's view and registry are the admins'; a factory's pages are for its owner,
+	// the county admin and township staff of its township (who only read).
+	'/factories load': { expect: only(...ADMINS) },
+	'/factories/export POST': { expect: only(...ADMINS) },
+	'/factories/new load': { expect: only(...ADMINS) },
+	'/factories/new action:default': { expect: only(...ADMINS) },
+	'/factories/[factory] load': { expect: only('admin', 'staffIn', 'owner') },
+	'/factories/[factory] action:update': { expect: only('admin') },
+	'/factories/[factory] action:addOwner': { expect: only('admin') },
+	'/factories/[factory] action:removeOwner': { expect: only('admin') },
+	'/factories/[factory]/hire load': { expect: only('admin', 'owner') },
+	'/factories/[factory]/hire action:default': { expect: only('admin', 'owner') },
+	'/factories/[factory]/wages load': { expect: only('admin', 'staffIn', 'owner') },
+	// An empty sheet of one worker: checked, nothing written.
+	'/factories/[factory]/wages action:default': {
+		expect: only('admin', 'owner'),
+		form: () => ({
+			month: '2026-01',
+			jobId: factoryWorld.jobId,
+			[`amount:${factoryWorld.jobId}`]: ''
+		})
+	},
+	'/factories/[factory]/jobs/[job] load': { expect: only('admin', 'staffIn', 'owner') },
+	'/factories/[factory]/jobs/[job] action:leave': { expect: only('admin', 'owner') },
+	'/factories/[factory]/jobs/[job] action:correct': { expect: only('admin', 'owner') },
 	// planting: routes below
+	// Program staff only: admins in the county, township staff in their townships; the
+	// world's station and plot are in staffIn's township. Seasons are county-wide.
+	'/planting load': { expect: only(...STAFF) },
+	'/planting/dashboard load': { expect: only(...STAFF) },
+	'/planting/payments load': { expect: only(...STAFF) },
+	// An empty payment date: checked, nothing paid.
+	'/planting/payments action:pay': {
+		expect: only('admin', 'staffIn'),
+		form: () => ({ station: plantingWorld.stationId, period: 'day', date: '2026-06-01' })
+	},
+	'/planting/payments/export POST': {
+		expect: only('admin', 'staffIn'),
+		form: () => ({ station: plantingWorld.stationId, period: 'day', date: '2026-06-01' })
+	},
+	'/planting/plots load': { expect: only(...STAFF) },
+	'/planting/plots/new load': { expect: only(...STAFF) },
+	'/planting/plots/new action:default': { expect: only(...STAFF) },
+	'/planting/plots/[plot] load': { expect: only('admin', 'staffIn') },
+	'/planting/plots/[plot] action:remeasure': { expect: only('admin', 'staffIn') },
+	'/planting/plots/[plot] action:retire': { expect: only('admin', 'staffIn') },
+	'/planting/plots/[plot] action:update': { expect: only('admin', 'staffIn') },
+	'/planting/seasons load': { expect: only(...STAFF) },
+	'/planting/seasons action:create': { expect: only(...ADMINS) },
+	'/planting/seasons/[season] load': { expect: only('admin', 'staffIn', 'staffOut') },
+	'/planting/seasons/[season] action:update': { expect: only('admin') },
+	// The season has a weigh-in, so deleting it is refused (and nothing is deleted).
+	'/planting/seasons/[season] action:delete': { expect: only('admin') },
+	'/planting/stations load': { expect: only(...STAFF) },
+	'/planting/stations action:create': { expect: only(...STAFF) },
+	'/planting/stations action:update': {
+		expect: only('admin', 'staffIn'),
+		form: () => ({ stationId: plantingWorld.stationId })
+	},
+	'/planting/subsidies load': { expect: only(...STAFF) },
+	'/planting/subsidies action:generate': {
+		expect: only('admin', 'staffIn', 'staffOut'),
+		form: () => ({ seasonId: plantingWorld.seasonId })
+	},
+	'/planting/subsidies action:pay': {
+		expect: only('admin', 'staffIn', 'staffOut'),
+		form: () => ({ seasonId: plantingWorld.seasonId })
+	},
+	'/planting/weigh load': { expect: only(...STAFF) },
+	'/planting/weigh action:record': {
+		expect: only('admin', 'staffIn'),
+		form: () => ({ stationId: plantingWorld.stationId, pickedOn: '2026-06-01' })
+	},
+	'/planting/weigh action:correct': {
+		expect: only('admin', 'staffIn'),
+		form: () => ({ entryId: plantingWorld.entryId })
+	},
+	'/planting/weigh action:void': {
+		expect: only('admin', 'staffIn'),
+		form: async ({ db, world }) => ({ entryId: await addPickingEntry(db, world, plantingWorld) })
+	},
+	// The matrix sends a form, not JSON: staff get a 400 with a message, others 404.
+	'/planting/weigh/entries POST': { expect: only(...STAFF) },
+	'/planting/weigh/pickers GET': { expect: only(...STAFF) },
 	'/households/[id]/card load': { expect: only('admin', 'staffIn') },
 	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') }
 };
@@ -226,12 +310,16 @@ function discover(): Entry[] {
 
 let database: Database;
 let world: World;
+let factoryWorld: FactoryWorld;
+let plantingWorld: PlantingWorld;
 const actors = new Map<Persona, { user: UserActor; sessionId: string } | null>();
 
 beforeAll(async () => {
 	database = await freshDatabase();
 	useDatabase(database);
 	world = await buildWorld(database.db);
+	factoryWorld = await addFactoryWorld(database.db, world);
+	plantingWorld = await addPlantingWorld(database.db, world);
 	const ids: Record<Exclude<Persona, 'anon'>, string> = world.userIds as unknown as Record<
 		Exclude<Persona, 'anon'>,
 		string
@@ -250,7 +338,11 @@ function paramsFor(routeId: string): Record<string, string> {
 		id: routeId.startsWith('/admin/users')
 			? world.userIds.householdTarget
 			: world.households.inScope,
-		token: hashToken('no-such-card').slice(0, 52)
+		token: hashToken('no-such-card').slice(0, 52),
+		factory: factoryWorld.factoryId,
+		job: factoryWorld.jobId,
+		season: plantingWorld.seasonId,
+		plot: plantingWorld.plotId
 	};
 	const names = [...routeId.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
 	return Object.fromEntries(names.map((n) => [n, all[n]]));

@@ -150,3 +150,135 @@ export async function userRow(db: Db, id: string) {
 		.where(and(eq(users.id, id)));
 	return row;
 }
+
+export interface FactoryWorld {
+	factoryId: string;
+	/** An open job of the head of `households.inScope2` at the factory. */
+	jobId: string;
+}
+
+/**
+ * A micro-factory in 东代固镇 (staffIn's township) run by the `owner` account, with one
+ * worker from a household of the township. Re-create the owner's actor afterwards: owners
+ * read their factories when their session is validated.
+ */
+export async function addFactoryWorld(db: Db, world: World): Promise<FactoryWorld> {
+	const { factories, factoryJobs, factoryOwners } =
+		await import('../../src/lib/server/factories/schema');
+	const factoryId = newId();
+	await db.insert(factories).values({
+		countyId: world.countyA.id,
+		id: factoryId,
+		name: `东代固扶贫微工厂${++sequence}`,
+		villageCode: '130434108068',
+		floorAreaM2: 1200,
+		enterpriseName: '魏县东代固箱包有限公司',
+		products: ['书包', '箱包'],
+		status: 'operating',
+		openedOn: '2020-05-01'
+	});
+	await db
+		.insert(factoryOwners)
+		.values({ countyId: world.countyA.id, factoryId, userId: world.userIds.owner });
+	const [head] = await db
+		.select()
+		.from(members)
+		.where(eq(members.householdId, world.households.inScope2));
+	const jobId = newId();
+	await db.insert(factoryJobs).values({
+		countyId: world.countyA.id,
+		id: jobId,
+		factoryId,
+		memberId: head.id,
+		householdId: world.households.inScope2,
+		workerName: head.name,
+		workerIdNumber: head.idNumber,
+		jobTitle: '缝纫工',
+		payBasis: 'monthly',
+		startedOn: '2024-03-01'
+	});
+	return { factoryId, jobId };
+}
+
+export interface PlantingWorld {
+	seasonId: string;
+	/** A weighing station in 东代固镇 (staffIn's township). */
+	stationId: string;
+	/** A plot of `households.inScope`, planted in 2025. */
+	plotId: string;
+	/** An unpaid weigh-in of that household's head at the station on 2026-06-01. */
+	entryId: string;
+}
+
+/**
+ * The 2026 honeysuckle season (report rates, picking 2026-05-01 … 2026-09-30), a weighing
+ * station and a plot in staffIn's township, and one weigh-in, so the season is in use.
+ */
+export async function addPlantingWorld(db: Db, world: World): Promise<PlantingWorld> {
+	const { plantingSeasons, plots, plotMeasurements, weighingStations } =
+		await import('../../src/lib/server/planting/schema');
+	const countyId = world.countyA.id;
+	const seasonId = newId();
+	await db.insert(plantingSeasons).values({
+		countyId,
+		id: seasonId,
+		year: 2026,
+		startsOn: '2026-05-01',
+		endsOn: '2026-09-30'
+	});
+	const stationId = newId();
+	await db.insert(weighingStations).values({
+		countyId,
+		id: stationId,
+		name: `东代固收购点${++sequence}`,
+		villageCode: '130434108068'
+	});
+	const plotId = newId();
+	await db.insert(plots).values({
+		countyId,
+		id: plotId,
+		householdId: world.households.inScope,
+		villageCode: '130434108068',
+		areaHundredthsMu: 150,
+		plantedOn: '2025-04-10',
+		seedlings: 450
+	});
+	await db.insert(plotMeasurements).values({
+		countyId,
+		id: newId(),
+		plotId,
+		measuredOn: '2025-04-10',
+		areaHundredthsMu: 150
+	});
+	const entryId = await addPickingEntry(db, world, { seasonId, stationId });
+	return { seasonId, stationId, plotId, entryId };
+}
+
+/** An unpaid 12.5 kg weigh-in of the head of `households.inScope` (a fresh one per call). */
+export async function addPickingEntry(
+	db: Db,
+	world: World,
+	planting: { seasonId: string; stationId: string }
+): Promise<string> {
+	const { pickingEntries } = await import('../../src/lib/server/planting/schema');
+	const [head] = await db
+		.select()
+		.from(members)
+		.where(eq(members.householdId, world.households.inScope));
+	const id = newId();
+	await db.insert(pickingEntries).values({
+		countyId: world.countyA.id,
+		id,
+		seasonId: planting.seasonId,
+		stationId: planting.stationId,
+		pickedOn: '2026-06-01',
+		memberId: head.id,
+		householdId: world.households.inScope,
+		pickerName: head.name,
+		pickerIdNumber: head.idNumber,
+		weightGrams: 12_500,
+		rateFenPerKg: 100,
+		amountFen: 1250
+	});
+	return id;
+}

@@ -5,11 +5,21 @@ import { describe, expect, it } from 'vitest';
 // Every visible string lives in both message files, and every key the code names exists.
 
 const root = join(import.meta.dirname, '../..');
-const load = (locale: string): Record<string, string> =>
-	JSON.parse(readFileSync(join(root, 'messages', `${locale}.json`), 'utf8')) as Record<
-		string,
-		string
-	>;
+// messages/{locale}.json and one folder per program (messages/<program>/{locale}.json).
+const MESSAGE_FOLDERS = ['', 'factories', 'planting'];
+function load(locale: string): Record<string, string> {
+	const all: Record<string, string> = {};
+	for (const folder of MESSAGE_FOLDERS) {
+		const file = join(root, 'messages', folder, `${locale}.json`);
+		const messages = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+		for (const [key, text] of Object.entries(messages)) {
+			if (key === '$schema') continue;
+			if (key in all) throw new Error(`${key} is defined twice (${file})`);
+			all[key] = text;
+		}
+	}
+	return all;
+}
 
 function sourceFiles(dir: string): string[] {
 	return readdirSync(dir).flatMap((name) => {

@@ -10,6 +10,7 @@ import { issueHouseholdCard, setHouseholdPin } from '../auth/users';
 import { counties } from '../divisions/schema';
 import { households } from '../households/schema';
 import { DEMO_COUNTY_CODE } from './generate';
+import { attachDemoOwner } from './factories';
 
 /** The demo's sign-ins, printed at start-up and listed in the README. Demo data only. */
 export const DEMO_ACCOUNTS = {
@@ -102,6 +103,7 @@ export async function seedDemoAccounts(db: Db): Promise<DemoSignIns> {
 			});
 		}
 	});
+	await attachDemoOwner(db, county.id, DEMO_ACCOUNTS.factoryOwner.username);
 	if (!household?.phone) return { householdPhone: '', householdCardToken: null };
 	const admin: UserActor = {
 		userId: adminId,

@@ -9,6 +9,7 @@ import { auditLog } from '../audit/schema';
 import { authEvents, householdCards, sessions, userTownships, users } from '../auth/schema';
 import { findCountyByCode, loadCountyDivisions } from '../divisions';
 import { counties, divisions } from '../divisions/schema';
+import { factories, factoryJobs, factoryOwners, factoryWages } from '../factories/schema';
 import { households, members, membershipEvents } from '../households/schema';
 import { postLedgerEntries, type Posting } from '../income';
 import { ledgerEntries } from '../income/schema';
@@ -20,6 +21,15 @@ import {
 	monitoringRecords,
 	monitoringRisks
 } from '../monitoring/schema';
+import {
+	pickingEntries,
+	pickingPayments,
+	plantingSeasons,
+	plantingSubsidies,
+	plotMeasurements,
+	plots,
+	weighingStations
+} from '../planting/schema';
 import { setMonitoringLine } from '../settings';
 import { countySettings, monitoringLines } from '../settings/schema';
 import {
@@ -29,6 +39,8 @@ import {
 	generateDemoHouseholds
 } from './generate';
 import { DEMO_MONITORING_LINE_FEN, DEMO_MONITORING_SEED, generateDemoLife } from './monitoring';
+import { seedDemoFactories } from './factories';
+import { seedDemoPlanting } from './planting';
 
 export { DEMO_COUNTY_CODE } from './generate';
 
@@ -162,6 +174,8 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 			await setMonitoringLine(tx, county.id, year, DEMO_MONITORING_LINE_FEN);
 		}
 
+		await seedDemoFactories(tx, county.id);
+		await seedDemoPlanting(tx, county.id);
 		await recordAudit(tx, actor, {
 			countyId: county.id,
 			action: 'demo.seed',
@@ -193,6 +207,17 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
  * this order never breaks a constraint. A new table goes above every table it references.
  */
 const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
+	pickingEntries,
+	pickingPayments,
+	plantingSubsidies,
+	plotMeasurements,
+	plots,
+	weighingStations,
+	plantingSeasons,
+	factoryWages,
+	factoryJobs,
+	factoryOwners,
+	factories,
 	authEvents,
 	sessions,
 	householdCards,

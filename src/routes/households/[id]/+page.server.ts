@@ -27,6 +27,8 @@ import {
 	setCadre,
 	updateMonitoring
 } from '$lib/server/monitoring';
+import { householdJobs } from '$lib/server/factories';
+import { householdPlanting } from '$lib/server/planting';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -69,10 +71,12 @@ export const load: PageServerLoad = async (event) => {
 			}))
 		},
 		subtypes: Object.entries(MANUAL_SUBTYPES).map(([code, kind]) => ({ code, kind })),
-		villages: villages.map((v) => ({ code: v.code, name: v.name }))
+		villages: villages.map((v) => ({ code: v.code, name: v.name })),
 		// Program sections: each program adds its own field right below its marker.
 		// factories: jobs
+		jobs: await householdJobs(db, user, household.countyId, household.id),
 		// planting: plots, subsidies and picking
+		planting: await householdPlanting(db, household.countyId, household.id)
 	};
 };
 
