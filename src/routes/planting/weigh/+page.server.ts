@@ -1,3 +1,4 @@
+import { redirect } from '@sveltejs/kit';
 import { todayInChina } from '$lib/format';
 import { newId } from '$lib/server/db/ids';
 import { formText } from '$lib/server/http';
@@ -71,35 +72,46 @@ export const load: PageServerLoad = async (event) => {
 		query,
 		matches,
 		picked,
-		outside: params.get('outside') === '1'
+		outside: params.get('outside') === '1',
+		recorded: day?.entries.find((e) => e.id === params.get('saved')) ?? null
 	};
 };
 
 const entryForm = (data: FormData) => `entry:${formText(data, 'entryId')}`;
 
 export const actions: Actions = {
-	/** The save without JavaScript: the server makes the id. */
-	record: plantingAction(
-		'record',
-		['weight', 'pickerName', 'pickerIdNumber'],
-		async ({ user, db, data, today }) => {
-			const result = await recordPickingEntry(
-				db,
-				user,
-				{
-					id: formText(data, 'id') || newId(),
-					stationId: formText(data, 'stationId'),
-					pickedOn: formText(data, 'pickedOn'),
-					memberId: formText(data, 'memberId'),
-					pickerName: formText(data, 'pickerName'),
-					pickerIdNumber: formText(data, 'pickerIdNumber'),
-					weight: formText(data, 'weight')
-				},
-				today
+	/** The save without JavaScript: the server makes the id, then back to the search. */
+	record: async (event) => {
+		const result = await plantingAction(
+			'record',
+			['weight', 'pickerName', 'pickerIdNumber'],
+			async ({ user, db, data, today }) => {
+				const { entry } = await recordPickingEntry(
+					db,
+					user,
+					{
+						id: formText(data, 'id') || newId(),
+						stationId: formText(data, 'stationId'),
+						pickedOn: formText(data, 'pickedOn'),
+						memberId: formText(data, 'memberId'),
+						pickerName: formText(data, 'pickerName'),
+						pickerIdNumber: formText(data, 'pickerIdNumber'),
+						weight: formText(data, 'weight')
+					},
+					today
+				);
+				return { recorded: entry };
+			}
+		)(event);
+		if ('recorded' in result && result.recorded) {
+			const { stationId, pickedOn, id } = result.recorded;
+			redirect(
+				303,
+				`/planting/weigh?${new URLSearchParams({ station: stationId, date: pickedOn, saved: id })}`
 			);
-			return { recorded: result.entry };
 		}
-	),
+		return result;
+	},
 	correct: plantingAction(entryForm, ['weight'], async ({ user, db, data, today }) => ({
 		corrected: await correctPickingEntry(
 			db,
