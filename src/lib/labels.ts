@@ -1,5 +1,6 @@
 import { m } from './paraglide/messages.js';
 import { translate } from './i18n';
+import REGISTRY from './registry-words.json';
 
 // Names for the codes the server sends, in the person's language.
 
@@ -84,10 +85,10 @@ export function monitoringStatusName(status: string): string {
 	return translateOr(`monitoring_status_${status}`, status);
 }
 
-/** 帮扶消除 / 自然消除 as the registry stores them, in the person's language. */
+/** An elimination method as the registry stores it, in the person's language. */
 export function eliminationMethodName(method: string): string {
-	if (method === '帮扶消除') return m.monitoring_elimination_assisted();
-	if (method === '自然消除') return m.monitoring_elimination_natural();
+	if (method === REGISTRY.eliminationMethods[0]) return m.monitoring_elimination_assisted();
+	if (method === REGISTRY.eliminationMethods[1]) return m.monitoring_elimination_natural();
 	return method;
 }
 

@@ -13,6 +13,7 @@ import {
 	varchar
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import REGISTRY from '../../registry-words.json';
 import { counties, divisions } from '../divisions/schema';
 
 /** A household (户) as the national monitoring system knows it. */
@@ -46,7 +47,8 @@ export const LABOUR_CAPACITIES = ['full', 'partial', 'none'] as const;
 export type LabourCapacity = (typeof LABOUR_CAPACITIES)[number];
 export const HEALTH_STATES = ['healthy', 'chronic', 'serious', 'disabled'] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
-export const HEAD_OF_HOUSEHOLD = '户主'; // the registry's word for the head of household
+/** The registry's word for the head of household. */
+export const HEAD_OF_HOUSEHOLD = REGISTRY.headOfHousehold;
 
 /** A person of a household. Identity numbers are unique within a county. */
 export const members = pgTable(

@@ -11,6 +11,7 @@ import {
 	timestamp,
 	uuid
 } from 'drizzle-orm/pg-core';
+import REGISTRY from '../../registry-words.json';
 import { counties } from '../divisions/schema';
 import { households } from '../households/schema';
 
@@ -41,7 +42,8 @@ export const countyOptions = pgTable(
 );
 
 export const MONITORING_STATUSES = ['not_monitored', 'monitored', 'eliminated'] as const;
-export const ELIMINATION_METHODS = ['帮扶消除', '自然消除'] as const; // 风险消除方式 as the registry writes them
+/** 风险消除方式 as the registry writes them. */
+export const ELIMINATION_METHODS: readonly string[] = REGISTRY.eliminationMethods;
 export type MonitoringStatus = (typeof MONITORING_STATUSES)[number];
 
 /** The household's monitoring record (防返贫监测档案): one per household, never deleted. */

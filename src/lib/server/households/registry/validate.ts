@@ -41,6 +41,7 @@
 //   import_file_too_large {limitMb}, import_file_empty, import_file_not_spreadsheet,
 //   import_file_unsupported_excel, import_file_header_not_found
 import { parseIdentityNumber, type IdentityFacts } from '../../../identity';
+import REGISTRY from '../../../registry-words.json';
 import {
 	columnHeader,
 	MEASURE_FIELDS,
@@ -206,8 +207,8 @@ export interface RegistryValidation {
 export const NATIONAL_MONITORING_CATEGORIES = ['脱贫不稳定户', '边缘易致贫户', '突发严重困难户'];
 /** Written in some files for a household that is not monitored; same as empty. */
 const ORDINARY_CATEGORY = '一般农户';
-const HEAD_RELATION = '户主';
-const ELIMINATION_METHODS = new Set(['帮扶消除', '自然消除']);
+const HEAD_RELATION = REGISTRY.headOfHousehold;
+const ELIMINATION_METHODS = new Set(REGISTRY.eliminationMethods);
 const HEALTH = new Map<string, HealthStatus>([
 	['健康', 'healthy'],
 	['长期慢性病', 'chronic_illness'],
