@@ -3,7 +3,8 @@ import { defineConfig, devices } from '@playwright/test';
 
 // Playwright cannot download browsers on our machines: use Debian's Chromium.
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const port = 4317;
+// E2E_PORT lets two checkouts run their suites side by side.
+const port = Number(process.env.E2E_PORT ?? 4317);
 
 export default defineConfig({
 	testDir: 'tests/e2e',

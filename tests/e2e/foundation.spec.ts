@@ -87,7 +87,7 @@ test('the app is installable: manifest, icons and a service worker', async ({ pa
 
 	await page.goto('/');
 	const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
-	expect(scope).toBe('http://localhost:4317/');
+	expect(scope).toBe(`http://localhost:${process.env.E2E_PORT ?? 4317}/`);
 });
 
 test('offline, a page shows the offline notice instead of a browser error', async ({

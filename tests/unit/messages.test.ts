@@ -5,12 +5,16 @@ import { describe, expect, it } from 'vitest';
 // Every visible string lives in both message files, and every key the code names exists.
 
 const root = join(import.meta.dirname, '../..');
-// messages/{locale}.json and one folder per program (messages/<program>/{locale}.json).
-const MESSAGE_FOLDERS = ['', 'factories', 'planting'];
+// Every message file the inlang project loads: messages/{locale}.json and one folder per
+// program or concern (messages/<folder>/{locale}.json).
+const settings = JSON.parse(readFileSync(join(root, 'project.inlang/settings.json'), 'utf8')) as {
+	'plugin.inlang.messageFormat': { pathPattern: string[] };
+};
+const PATH_PATTERNS = settings['plugin.inlang.messageFormat'].pathPattern;
 function load(locale: string): Record<string, string> {
 	const all: Record<string, string> = {};
-	for (const folder of MESSAGE_FOLDERS) {
-		const file = join(root, 'messages', folder, `${locale}.json`);
+	for (const pattern of PATH_PATTERNS) {
+		const file = join(root, pattern.replace('{locale}', locale));
 		const messages = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
 		for (const [key, text] of Object.entries(messages)) {
 			if (key === '$schema') continue;
