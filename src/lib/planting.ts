@@ -2,38 +2,28 @@
 // integer grams, areas in integer hundredths of a mu, rates in fen, and never a floating
 // point number on the way from what a person typed to what is paid.
 
-export type DecimalProblem = 'format' | 'zero' | 'negative' | 'precision';
-export type Parsed = { ok: true; value: number } | { ok: false; problem: DecimalProblem };
+import { isCalendarDate, parseDecimal } from './input';
 
-const FULL_WIDTH_DIGIT = /[０-９]/g;
-
-/** Phones in Chinese input mode type full-width digits and 。 or ． for the point. */
-function normalise(text: string): string {
-	return text
-		.trim()
-		.replace(FULL_WIDTH_DIGIT, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
-		.replace(/[。．]/g, '.')
-		.replace(/[,\s，]/g, '');
-}
+export type DecimalProblem = 'format' | 'zero' | 'negative' | 'precision' | 'comma';
+export type Parsed =
+	| { ok: true; value: number }
+	| {
+			ok: false;
+			problem: DecimalProblem;
+			/** For `comma`: the number with a point. */ hint?: string;
+	  };
 
 /**
  * A decimal number of whole units with at most `decimals` places, as an integer count of
- * 1/10^decimals units: "12.5" kg with 3 places is 12500 g. Text only, no floats.
+ * 1/10^decimals units: "12.5" kg with 3 places is 12500 g. Text only, no floats. The comma
+ * rule (and full-width digits) are the shared ones of `parseDecimal` in ./input.ts.
  */
 export function parseScaledDecimal(text: string, decimals: number): Parsed {
-	const value = normalise(text);
-	if (/^-\s*\d/.test(value) || /^−/.test(value)) return { ok: false, problem: 'negative' };
-	const match = /^(\d{1,9})?(?:\.(\d*))?$/.exec(value);
-	if (!match || value === '' || value === '.' || (!match[1] && !match[2])) {
-		return { ok: false, problem: 'format' };
-	}
-	const fraction = match[2] ?? '';
-	if (fraction.replace(/0+$/, '').length > decimals) return { ok: false, problem: 'precision' };
-	const scaled =
-		Number(match[1] ?? '0') * 10 ** decimals +
-		Number(fraction.slice(0, decimals).padEnd(decimals, '0') || '0');
-	if (scaled === 0) return { ok: false, problem: 'zero' };
-	return { ok: true, value: scaled };
+	const read = parseDecimal(text, { decimals, max: 999_999_999 * 10 ** decimals });
+	if (read.ok) return read;
+	return read.problem === 'too_large'
+		? { ok: false, problem: 'format' }
+		: { ok: false, problem: read.problem, hint: read.hint };
 }
 
 /** "12.5" (kg) → 12500 grams; at most three decimals (one gram). */
@@ -125,13 +115,9 @@ export function weekStart(isoDate: string): string {
 	return addDaysTo(isoDate, -((day + 6) % 7));
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /** A real calendar date written YYYY-MM-DD. */
 export function isIsoDate(value: unknown): value is string {
-	if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
-	const date = utc(value);
-	return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+	return isCalendarDate(value);
 }
 
 /** Every date from `from` to `to`, both included. */

@@ -13,6 +13,7 @@ import { postLedgerEntry } from '../../src/lib/server/income';
 import { actorFor, addFactoryWorld, buildWorld, type FactoryWorld, type World } from './fixtures';
 import { addPickingEntry, addPlantingWorld, type PlantingWorld } from './fixtures';
 import { freshDatabase } from './helpers';
+import { discover, type Entry } from './routes';
 
 // Every load, form action and endpoint, called as each kind of person inside and
 // outside its scope. A route file with a handler that is not in MATRIX fails the test.
@@ -255,57 +256,6 @@ async function headOf(db: Database['db'], householdId: string): Promise<string> 
 		.from(members)
 		.where(and(eq(members.householdId, householdId), eq(members.relation, '户主')));
 	return head.id;
-}
-
-type Handler = (event: unknown) => unknown;
-interface RouteModule {
-	load?: Handler;
-	actions?: Record<string, Handler>;
-	GET?: Handler;
-	POST?: Handler;
-	PUT?: Handler;
-	PATCH?: Handler;
-	DELETE?: Handler;
-}
-
-const modules = import.meta.glob<RouteModule>(
-	[
-		'/src/routes/**/+page.server.ts',
-		'/src/routes/**/+layout.server.ts',
-		'/src/routes/**/+server.ts'
-	],
-	{ eager: true }
-);
-
-interface Entry {
-	key: string;
-	routeId: string;
-	method: 'GET' | 'POST';
-	handler: Handler;
-}
-
-function discover(): Entry[] {
-	const entries: Entry[] = [];
-	for (const [file, mod] of Object.entries(modules)) {
-		const routeId = file.replace('/src/routes', '').replace(/\/\+[a-z.]+\.ts$/, '') || '/';
-		const layout = file.endsWith('+layout.server.ts') ? 'layout:' : '';
-		if (mod.load)
-			entries.push({ key: `${routeId} ${layout}load`, routeId, method: 'GET', handler: mod.load });
-		for (const [name, action] of Object.entries(mod.actions ?? {})) {
-			entries.push({ key: `${routeId} action:${name}`, routeId, method: 'POST', handler: action });
-		}
-		for (const verb of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const) {
-			const handler = mod[verb];
-			if (handler)
-				entries.push({
-					key: `${routeId} ${verb}`,
-					routeId,
-					method: verb === 'GET' ? 'GET' : 'POST',
-					handler
-				});
-		}
-	}
-	return entries.sort((a, b) => a.key.localeCompare(b.key));
 }
 
 let database: Database;

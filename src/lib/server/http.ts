@@ -57,7 +57,10 @@ export async function notFound(event: RequestEvent, reason: string): Promise<nev
 	error(404, translate('error_not_found'));
 }
 
-/** For loads: a record that is missing or out of scope answers 404. */
+/**
+ * For loads: a record that is missing or out of scope answers 404; a query parameter the
+ * domain refuses (or the database cannot hold) answers 400 with the message, never a 500.
+ */
 export async function orNotFound<T>(event: RequestEvent, work: Promise<T>): Promise<T> {
 	try {
 		return await work;
@@ -65,6 +68,11 @@ export async function orNotFound<T>(event: RequestEvent, work: Promise<T>): Prom
 		if (caught instanceof DomainError && caught.code === 'not_found') {
 			return notFound(event, 'record');
 		}
+		if (caught instanceof DomainError) {
+			const [issue] = caught.issues;
+			error(400, translate(issue?.key ?? 'error_form', issue?.params));
+		}
+		if (isDataException(caught)) error(400, translate('input_error_value'));
 		throw caught;
 	}
 }
@@ -78,6 +86,13 @@ export async function failFromDomain(
 	caught: unknown,
 	values?: Record<string, string>
 ): Promise<ActionFailure<FormFailure>> {
+	if (isDataException(caught)) {
+		// A value the checks let through but the database refused (a date or text it cannot
+		// hold): the person's input, not a fault of the server; nothing was written.
+		log.warn('Input refused by the database', { route: event.route.id, code: sqlState(caught) });
+		const message = translate('input_error_value');
+		return fail(400, { message, errors: { '': message }, values });
+	}
 	if (!(caught instanceof DomainError)) throw caught;
 	if (caught.code === 'not_found') return notFound(event, 'record');
 	const errors: Record<string, string> = {};
@@ -87,6 +102,43 @@ export async function failFromDomain(
 		errors,
 		values
 	});
+}
+
+/** The SQLSTATE of a database error, looking through wrappers (drizzle wraps driver errors). */
+function sqlState(caught: unknown): string | null {
+	for (let e = caught, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+		const code = (e as { code?: unknown }).code;
+		if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+		e = (e as { cause?: unknown }).cause;
+	}
+	return null;
+}
+
+/** Class 22, "data exception": a value the database cannot hold (NUL in text, year 0). */
+export function isDataException(caught: unknown): boolean {
+	return sqlState(caught)?.startsWith('22') ?? false;
+}
+
+/** The status a body-parse failure deserves: 413 when it was too large, otherwise 400. */
+function bodyStatus(caught: unknown): 400 | 413 {
+	for (let e = caught; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+		if ((e as { status?: unknown }).status === 413) return 413;
+	}
+	return 400;
+}
+
+/**
+ * The posted form. A body that cannot be read as a form (none, the wrong content type,
+ * broken multipart, over the size limit) is the client's fault: a 400 or 413 page in the
+ * person's language, never a 500.
+ */
+export async function readForm(event: RequestEvent): Promise<FormData> {
+	try {
+		return await event.request.formData();
+	} catch (caught) {
+		const status = bodyStatus(caught);
+		error(status, translate(status === 413 ? 'input_error_too_large' : 'input_error_bad_request'));
+	}
 }
 
 /** The submitted text fields of a form, for echoing back beside the errors (never secrets). */

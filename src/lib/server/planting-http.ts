@@ -2,7 +2,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { todayInChina } from '../format';
 import type { UserActor } from './auth/actor';
 import type { Db } from './db';
-import { failFromDomain, formValues, requireRole } from './http';
+import { failFromDomain, formValues, readForm, requireRole } from './http';
 import { database } from './startup';
 
 // The honeysuckle pages' glue: program staff only, one domain call per form, and a
@@ -31,7 +31,7 @@ export function plantingAction<T extends Record<string, unknown>>(
 ) {
 	return async (event: RequestEvent) => {
 		const user = await requireProgramStaff(event);
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		const form = typeof name === 'string' ? name : name(data);
 		try {

@@ -6,7 +6,7 @@ import {
 	endSession,
 	listSessions
 } from '$lib/server/auth/users';
-import { clientInfo, failFromDomain, formText, requireUser } from '$lib/server/http';
+import { clientInfo, failFromDomain, formText, readForm, requireUser } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -31,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	changePassword: async (event) => {
 		const user = requireUser(event);
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		try {
 			const { token, session } = await changeOwnPassword(
@@ -56,7 +56,7 @@ export const actions: Actions = {
 	},
 	endSession: async (event) => {
 		const user = requireUser(event);
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		try {
 			await endSession(db, user, user.userId, formText(data, 'session'));

@@ -1,13 +1,14 @@
 import { redirect } from '@sveltejs/kit';
 import { cookieMaxAge, cookieName, isLocale } from '$lib/paraglide/runtime';
-import { formText, safeNext } from '$lib/server/http';
+import { formText, readForm, safeNext } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = () => redirect(303, '/');
 
 export const actions: Actions = {
-	default: async ({ request, cookies }) => {
-		const data = await request.formData();
+	default: async (event) => {
+		const { cookies } = event;
+		const data = await readForm(event);
 		const locale = data.get('locale');
 		if (typeof locale === 'string' && isLocale(locale)) {
 			// Paraglide reads this cookie on the server and in the browser.

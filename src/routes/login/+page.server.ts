@@ -1,7 +1,15 @@
 import { redirect } from '@sveltejs/kit';
+import { searchText } from '$lib/input';
 import { signInWithPassword } from '$lib/server/auth/sign-in';
 import { setSessionCookie } from '$lib/server/auth/cookies';
-import { clientInfo, failFromDomain, formText, formValues, safeNext } from '$lib/server/http';
+import {
+	clientInfo,
+	failFromDomain,
+	formText,
+	formValues,
+	readForm,
+	safeNext
+} from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -12,7 +20,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		let token: string, expiresAt: Date;
 		try {
@@ -21,7 +29,11 @@ export const actions: Actions = {
 				session: { expiresAt }
 			} = await signInWithPassword(
 				db,
-				{ identifier: formText(data, 'identifier'), password: formText(data, 'password') },
+				{
+					// No control characters or endless text reach the sign-in log.
+					identifier: searchText(formText(data, 'identifier')),
+					password: formText(data, 'password')
+				},
 				clientInfo(event)
 			));
 		} catch (caught) {

@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, like, lt } from 'drizzle-orm';
+import { isCalendarDate } from '../../input';
 import type { Db } from '../db';
 import { newId } from '../db/ids';
 import type { Actor } from '../auth/actor';
@@ -58,8 +59,6 @@ export interface AuditFilter {
 	offset?: number;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /** The county's audit rows, newest first, narrowed by who, what and when. */
 export async function listAudit(
 	db: Db,
@@ -75,10 +74,10 @@ export async function listAudit(
 		const escaped = filter.action.replace(/[%_\\]/g, (c) => `\\${c}`);
 		conditions.push(like(auditLog.action, `${escaped}%`));
 	}
-	if (filter.from && DATE.test(filter.from)) {
+	if (filter.from && isCalendarDate(filter.from)) {
 		conditions.push(gte(auditLog.at, new Date(`${filter.from}T00:00:00+08:00`)));
 	}
-	if (filter.to && DATE.test(filter.to)) {
+	if (filter.to && isCalendarDate(filter.to)) {
 		conditions.push(
 			lt(auditLog.at, new Date(new Date(`${filter.to}T00:00:00+08:00`).getTime() + 86_400_000))
 		);

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { textInput } from '../input';
 import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { newId } from '../db/ids';
@@ -46,8 +47,9 @@ function summarize(user: UserRow, townshipCodes: string[] = []): UserSummary {
 const USERNAME = /^[a-z][a-z0-9_.-]{2,39}$/;
 const MOBILE = /^1[3-9]\d{9}$/;
 
-function text(value: unknown): string {
-	return typeof value === 'string' ? value.trim() : '';
+/** Trimmed text; NUL, control characters or more than `max` characters are refused. */
+function text(value: unknown, max = 200, field = ''): string {
+	return textInput(value, max, field);
 }
 
 function throwIfAny(issues: FieldIssue[]): void {
@@ -93,12 +95,14 @@ export async function createStaffUser(
 	input: CreateUserInput
 ): Promise<UserSummary> {
 	if (actor.role !== 'county_admin') throw DomainError.notFound();
-	const role = text(input.role) as Role;
-	const displayName = text(input.displayName);
-	const username = text(input.username).toLowerCase() || null;
-	const phone = text(input.phone).replace(/[\s-]/g, '') || null;
+	const role = text(input.role, 200, 'role') as Role;
+	const displayName = text(input.displayName, 200, 'displayName');
+	const username = text(input.username, 200, 'username').toLowerCase() || null;
+	const phone = text(input.phone, 200, 'phone').replace(/[\s-]/g, '') || null;
 	const password = typeof input.password === 'string' ? input.password : '';
-	const townshipCodes = [...new Set(input.townshipCodes.map(text).filter(Boolean))];
+	const townshipCodes = [
+		...new Set(input.townshipCodes.map((c) => text(c, 20, 'townshipCodes')).filter(Boolean))
+	];
 	const issues: FieldIssue[] = [];
 	if (!ROLES.includes(role) || role === 'household')
 		issues.push({ field: 'role', key: 'users_error_role' });
@@ -484,8 +488,8 @@ export async function setHouseholdPin(
 	input: { phone: unknown; pin: unknown }
 ): Promise<UserSummary> {
 	const household = await scopedHousehold(db, actor, householdId);
-	const phone = text(input.phone).replace(/[\s-]/g, '');
-	const pin = text(input.pin);
+	const phone = text(input.phone, 200, 'phone').replace(/[\s-]/g, '');
+	const pin = text(input.pin, 200, 'pin');
 	const issues: FieldIssue[] = [];
 	if (!MOBILE.test(phone)) issues.push({ field: 'phone', key: 'users_error_phone' });
 	const problem = pinProblem(pin);

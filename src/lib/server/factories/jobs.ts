@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, isNull, like, lte, or, sql } from 'drizzle-orm';
+import { textInput } from '../input';
 import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { isUuid, newId } from '../db/ids';
@@ -38,8 +39,9 @@ const IDENTITY_KEYS: Record<IdentityProblem, string> = {
 
 type JobRow = typeof factoryJobs.$inferSelect;
 
-function text(value: unknown, max = 200): string {
-	return typeof value === 'string' ? value.trim().slice(0, max) : '';
+/** Trimmed text; NUL, control characters or more than `max` characters are refused. */
+function text(value: unknown, max = 200, field = ''): string {
+	return textInput(value, max, field);
 }
 
 function yearsBefore(isoDate: string, years: number): string {
@@ -85,7 +87,7 @@ export async function findPeople(
 	today: string
 ): Promise<PersonMatch[]> {
 	const factory = await managedFactory(db, actor, factoryId);
-	const query = text(search.query, 40).replace(/\s/g, '');
+	const query = text(search.query, 40, 'query').replace(/\s/g, '');
 	if (!query) return [];
 	const base = [
 		eq(members.countyId, actor.countyId),
@@ -100,7 +102,7 @@ export async function findPeople(
 	} else if (/^[\dXx-]+$/.test(query)) {
 		throw DomainError.invalid('q', 'jobs_error_search_query');
 	} else {
-		const villageCode = text(search.villageCode, 12);
+		const villageCode = text(search.villageCode, 12, 'villageCode');
 		if (!/^\d{12}$/.test(villageCode) || !villageCode.startsWith(actor.countyCode))
 			throw DomainError.invalid('village', 'jobs_error_search_village');
 		const prefix = `${query.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
@@ -180,7 +182,7 @@ async function parseWorker(
 	today: string,
 	issues: FieldIssue[]
 ): Promise<Worker | null> {
-	const memberId = text(input.memberId, 40);
+	const memberId = text(input.memberId, 40, 'memberId');
 	if (memberId) {
 		const [member] = isUuid(memberId)
 			? await db
@@ -206,11 +208,11 @@ async function parseWorker(
 			homeVillage: null
 		};
 	}
-	const workerName = text(input.workerName, 40);
+	const workerName = text(input.workerName, 40, 'workerName');
 	if (!workerName) issues.push({ field: 'workerName', key: 'jobs_error_name' });
-	const homeVillage = text(input.homeVillage, 80);
+	const homeVillage = text(input.homeVillage, 80, 'homeVillage');
 	if (!homeVillage) issues.push({ field: 'homeVillage', key: 'jobs_error_home_village' });
-	const parsed = parseIdentityNumber(text(input.idNumber, 30), today);
+	const parsed = parseIdentityNumber(text(input.idNumber, 30, 'idNumber'), today);
 	if (!parsed.ok) {
 		issues.push({ field: 'idNumber', key: IDENTITY_KEYS[parsed.problem] });
 		return null;
@@ -312,16 +314,16 @@ export async function hire(
 	const issues: FieldIssue[] = [];
 	if (factory.status === 'closed') throw DomainError.invalid('', 'jobs_error_factory_closed');
 	const worker = await parseWorker(db, actor, input, today, issues);
-	const jobTitle = text(input.jobTitle, 30);
+	const jobTitle = text(input.jobTitle, 30, 'jobTitle');
 	if (!jobTitle) issues.push({ field: 'jobTitle', key: 'jobs_error_title' });
-	const payBasis = text(input.payBasis, 20) as PayBasis;
+	const payBasis = text(input.payBasis, 20, 'payBasis') as PayBasis;
 	if (!PAY_BASES.includes(payBasis))
 		issues.push({ field: 'payBasis', key: 'jobs_error_pay_basis' });
 	const startedOn = parseStart(input.startedOn, factory, today, issues);
 	if (worker && isIsoDate(startedOn)) {
 		if (ageOn(birthDateOf(worker.workerIdNumber), startedOn) < MINIMUM_AGE)
 			issues.push({
-				field: worker.memberId && text(input.memberId) ? 'memberId' : 'idNumber',
+				field: worker.memberId && text(input.memberId, 200, 'memberId') ? 'memberId' : 'idNumber',
 				key: 'jobs_error_too_young',
 				params: { age: MINIMUM_AGE }
 			});
@@ -420,7 +422,7 @@ export async function endJob(
 	const job = await jobAt(db, actor, factory, jobId);
 	const issues: FieldIssue[] = [];
 	if (job.endedOn !== null) throw DomainError.invalid('', 'jobs_error_already_left');
-	const endedOn = text(input.endedOn, 10);
+	const endedOn = text(input.endedOn, 10, 'endedOn');
 	if (!isIsoDate(endedOn)) issues.push({ field: 'endedOn', key: 'jobs_error_date' });
 	else if (endedOn < job.startedOn)
 		issues.push({
@@ -440,7 +442,7 @@ export async function endJob(
 				params: monthParams(later[later.length - 1])
 			});
 	}
-	const reason = text(input.reason, 20) as EndReason;
+	const reason = text(input.reason, 20, 'reason') as EndReason;
 	if (!END_REASONS.includes(reason)) issues.push({ field: 'reason', key: 'jobs_error_reason' });
 	if (issues.length) throw new DomainError('invalid', issues);
 	await inTransaction(db, async (tx) => {
@@ -485,9 +487,9 @@ export async function correctJob(
 	const factory = await managedFactory(db, actor, factoryId);
 	const job = await jobAt(db, actor, factory, jobId);
 	const issues: FieldIssue[] = [];
-	const jobTitle = text(input.jobTitle, 30);
+	const jobTitle = text(input.jobTitle, 30, 'jobTitle');
 	if (!jobTitle) issues.push({ field: 'jobTitle', key: 'jobs_error_title' });
-	const payBasis = text(input.payBasis, 20) as PayBasis;
+	const payBasis = text(input.payBasis, 20, 'payBasis') as PayBasis;
 	if (!PAY_BASES.includes(payBasis))
 		issues.push({ field: 'payBasis', key: 'jobs_error_pay_basis' });
 	const startedOn = parseStart(input.startedOn, factory, today, issues);

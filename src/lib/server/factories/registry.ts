@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { numberIssue, textInput } from '../input';
 import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { isUuid, newId } from '../db/ids';
@@ -7,7 +8,7 @@ import type { UserActor } from '../auth/actor';
 import { users } from '../auth/schema';
 import { divisions } from '../divisions/schema';
 import { DomainError, type FieldIssue } from '../errors';
-import { parseYuanToFen } from '../income';
+import { parseYuan } from '../../input';
 import { isUniqueViolation, registryFactory, visibleFactory, type FactoryRow } from './access';
 import { checkCreditCode, isIsoDate } from './rules';
 import {
@@ -21,8 +22,9 @@ import {
 const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 const MAX_PRODUCTS = 10;
 
-function text(value: unknown, max = 200): string {
-	return typeof value === 'string' ? value.trim().slice(0, max) : '';
+/** Trimmed text; NUL, control characters or more than `max` characters are refused. */
+function text(value: unknown, max = 200, field = ''): string {
+	return textInput(value, max, field);
 }
 
 export interface FactoryInput {
@@ -49,7 +51,7 @@ type FactoryValues = Omit<
 
 /** "书包、箱包, 服装" → ["书包", "箱包", "服装"]: one product a line or between commas. */
 export function splitProducts(value: unknown): string[] {
-	const parts = text(value, 1000)
+	const parts = textInput(value, 1000, 'products', true)
 		.split(/[\n,，、;；]+/)
 		.map((p) => p.trim())
 		.filter(Boolean);
@@ -62,11 +64,11 @@ function optionalYuan(
 	issues: FieldIssue[],
 	key: string
 ): number | null {
-	const raw = text(value, 30);
+	const raw = text(value, 30, field);
 	if (!raw) return null;
-	const fen = parseYuanToFen(raw);
-	if (fen === null) issues.push({ field, key });
-	return fen;
+	const read = parseYuan(raw, { allowZero: true });
+	if (!read.ok) issues.push(numberIssue(field, read, key));
+	return read.ok ? read.value : null;
 }
 
 async function parseFactory(
@@ -76,9 +78,9 @@ async function parseFactory(
 	exceptId?: string
 ): Promise<FactoryValues> {
 	const issues: FieldIssue[] = [];
-	const name = text(input.name, 60);
+	const name = text(input.name, 60, 'name');
 	if (!name) issues.push({ field: 'name', key: 'factories_error_name' });
-	const villageCode = text(input.villageCode, 12);
+	const villageCode = text(input.villageCode, 12, 'villageCode');
 	const [village] = /^\d{12}$/.test(villageCode)
 		? await db
 				.select({ countyCode: divisions.countyCode })
@@ -87,7 +89,7 @@ async function parseFactory(
 		: [];
 	if (!village || village.countyCode !== actor.countyCode)
 		issues.push({ field: 'villageCode', key: 'factories_error_village' });
-	const areaText = text(input.floorArea, 10);
+	const areaText = text(input.floorArea, 10, 'floorArea');
 	const floorAreaM2 = /^\d+$/.test(areaText) ? Number(areaText) : NaN;
 	if (!(floorAreaM2 >= 50 && floorAreaM2 <= 50_000))
 		issues.push({ field: 'floorArea', key: 'factories_error_area' });
@@ -103,14 +105,15 @@ async function parseFactory(
 		issues,
 		'factories_error_money'
 	);
-	const enterpriseName = text(input.enterpriseName, 80);
+	const enterpriseName = text(input.enterpriseName, 80, 'enterpriseName');
 	if (!enterpriseName) issues.push({ field: 'enterpriseName', key: 'factories_error_enterprise' });
-	const enterpriseContact = text(input.enterpriseContact, 40) || null;
-	const enterprisePhone = text(input.enterprisePhone, 20).replace(/\s/g, '') || null;
+	const enterpriseContact = text(input.enterpriseContact, 40, 'enterpriseContact') || null;
+	const enterprisePhone =
+		text(input.enterprisePhone, 20, 'enterprisePhone').replace(/\s/g, '') || null;
 	if (enterprisePhone && !PHONE.test(enterprisePhone))
 		issues.push({ field: 'enterprisePhone', key: 'factories_error_phone' });
 	let creditCode: string | null = null;
-	const creditText = text(input.creditCode, 30);
+	const creditText = text(input.creditCode, 30, 'creditCode');
 	if (creditText) {
 		const checked = checkCreditCode(creditText);
 		if (checked.ok) creditCode = checked.value;
@@ -126,18 +129,18 @@ async function parseFactory(
 	const products = splitProducts(input.products);
 	if (products.length > MAX_PRODUCTS || products.some((p) => p.length > 20))
 		issues.push({ field: 'products', key: 'factories_error_products' });
-	const leaseStart = text(input.leaseStart, 10) || null;
-	const leaseEnd = text(input.leaseEnd, 10) || null;
+	const leaseStart = text(input.leaseStart, 10, 'leaseStart') || null;
+	const leaseEnd = text(input.leaseEnd, 10, 'leaseEnd') || null;
 	if (leaseStart && !isIsoDate(leaseStart))
 		issues.push({ field: 'leaseStart', key: 'factories_error_date' });
 	if (leaseEnd && !isIsoDate(leaseEnd))
 		issues.push({ field: 'leaseEnd', key: 'factories_error_date' });
 	else if (leaseEnd && leaseStart && isIsoDate(leaseStart) && leaseEnd <= leaseStart)
 		issues.push({ field: 'leaseEnd', key: 'factories_error_lease_end' });
-	const status = text(input.status, 20) as FactoryStatus;
+	const status = text(input.status, 20, 'status') as FactoryStatus;
 	if (!FACTORY_STATUSES.includes(status))
 		issues.push({ field: 'status', key: 'factories_error_status' });
-	const openedOn = text(input.openedOn, 10);
+	const openedOn = text(input.openedOn, 10, 'openedOn');
 	if (!isIsoDate(openedOn)) issues.push({ field: 'openedOn', key: 'factories_error_opened' });
 	if (name && !issues.some((i) => i.field === 'name')) {
 		const [taken] = await db

@@ -1,8 +1,10 @@
 // Pure rules of the micro-factory domain: months, the enterprise credit code, and the
-// income-increase method of the county view. No database, no clock.
+// income-increase method of the county view. No database; the clock only bounds dates.
+
+import { isSaneDate } from '../../input';
+import { chinaDate } from '../../planting';
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** "2026-11" when it is a real month, otherwise null. */
 export function parseMonth(value: unknown): string | null {
@@ -12,13 +14,9 @@ export function parseMonth(value: unknown): string | null {
 	return match && Number(match[1]) >= 2000 ? text : null;
 }
 
+/** A real calendar date from 1900 to ten years after today (the one clock read here). */
 export function isIsoDate(value: string): boolean {
-	if (!DATE.test(value)) return false;
-	const [year, month, day] = value.split('-').map(Number);
-	const date = new Date(Date.UTC(year, month - 1, day));
-	return (
-		date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
-	);
+	return isSaneDate(value, chinaDate());
 }
 
 /** Months as numbers (year × 12 + month − 1), so adding months is adding numbers. */

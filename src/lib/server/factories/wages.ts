@@ -6,6 +6,8 @@ import { recordAudit } from '../audit';
 import type { Actor, UserActor } from '../auth/actor';
 import { DomainError, type FieldIssue } from '../errors';
 import { members } from '../households/schema';
+import { parseYuan } from '../../input';
+import { numberIssue } from '../input';
 import { parseYuanToFen, postLedgerEntries, reverseLedgerEntry, type Posting } from '../income';
 import { ledgerEntries } from '../income/schema';
 import { getCountySettings } from '../settings';
@@ -219,7 +221,8 @@ export async function saveWageSheet(
 	for (const line of input.lines) {
 		const job = jobs.find((j) => j.id === line.jobId)!;
 		const field = `amount:${job.id}`;
-		const read = readAmount(typeof line.amount === 'string' ? line.amount : '', parseYuanToFen);
+		const raw = typeof line.amount === 'string' ? line.amount : '';
+		const read = readAmount(raw, parseYuanToFen);
 		if (read.kind === 'empty') continue;
 		if (!employedInMonth(job, month)) {
 			issues.push({
@@ -230,7 +233,12 @@ export async function saveWageSheet(
 		} else if (read.kind === 'negative') {
 			issues.push({ field, key: 'wages_error_negative' });
 		} else if (read.kind === 'invalid') {
-			issues.push({ field, key: 'wages_error_amount' });
+			const why = parseYuan(raw);
+			issues.push(
+				why.ok
+					? { field, key: 'wages_error_amount' }
+					: numberIssue(field, why, 'wages_error_amount')
+			);
 		} else if (read.fen > monthlyWageCeilingFen) {
 			issues.push({
 				field,

@@ -1,4 +1,6 @@
 import { and, eq, ne } from 'drizzle-orm';
+import { textInput } from '../input';
+import { EARLIEST_DATE, isCalendarDate } from '../../input';
 import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { newId, isUuid } from '../db/ids';
@@ -22,14 +24,15 @@ import {
 } from './schema';
 
 const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function text(value: unknown, max = 200): string {
-	return typeof value === 'string' ? value.trim().slice(0, max) : '';
+/** Trimmed text; NUL, control characters or more than `max` characters are refused. */
+function text(value: unknown, max = 200, field = ''): string {
+	return textInput(value, max, field);
 }
 
+/** A real calendar date, not before 1900 (callers refuse dates after today). */
 function isDate(value: string): boolean {
-	return DATE.test(value) && !Number.isNaN(Date.parse(value));
+	return isCalendarDate(value) && value >= EARLIEST_DATE;
 }
 
 function canEdit(actor: UserActor): boolean {
@@ -55,10 +58,10 @@ export interface HouseholdInput {
 }
 
 async function parseHousehold(db: Db, actor: UserActor, input: HouseholdInput, exceptId?: string) {
-	const householdNumber = text(input.householdNumber, 40);
-	const villageCode = text(input.villageCode, 12);
-	const address = text(input.address) || null;
-	const phone = text(input.phone, 20).replace(/\s/g, '') || null;
+	const householdNumber = text(input.householdNumber, 40, 'householdNumber');
+	const villageCode = text(input.villageCode, 12, 'villageCode');
+	const address = text(input.address, 200, 'address') || null;
+	const phone = text(input.phone, 20, 'phone').replace(/\s/g, '') || null;
 	const issues: FieldIssue[] = [];
 	if (!/^[0-9A-Za-z-]{4,40}$/.test(householdNumber)) {
 		issues.push({ field: 'householdNumber', key: 'households_error_number' });
@@ -118,19 +121,19 @@ function flag(value: unknown): boolean {
 /** Validates a person; the identity number decides birth date and sex. */
 function parseMember(input: MemberInput, today: string, options: { skipId?: boolean } = {}) {
 	const issues: FieldIssue[] = [];
-	const name = text(input.name, 40);
+	const name = text(input.name, 40, 'name');
 	if (!name) issues.push({ field: 'name', key: 'members_error_name' });
-	const relation = text(input.relation, 20);
+	const relation = text(input.relation, 20, 'relation');
 	if (!relation) issues.push({ field: 'relation', key: 'members_error_relation' });
-	const labourCapacity = text(input.labourCapacity) as LabourCapacity;
+	const labourCapacity = text(input.labourCapacity, 200, 'labourCapacity') as LabourCapacity;
 	if (!LABOUR_CAPACITIES.includes(labourCapacity))
 		issues.push({ field: 'labourCapacity', key: 'members_error_labour' });
-	const health = text(input.health) as HealthState;
+	const health = text(input.health, 200, 'health') as HealthState;
 	if (!HEALTH_STATES.includes(health))
 		issues.push({ field: 'health', key: 'members_error_health' });
 	const workingAway = flag(input.workingAway);
-	const workPlace = workingAway ? text(input.workPlace, 80) || null : null;
-	const monthsText = text(input.workMonths, 4);
+	const workPlace = workingAway ? text(input.workPlace, 80, 'workPlace') || null : null;
+	const monthsText = text(input.workMonths, 4, 'workMonths');
 	const workMonths = workingAway && monthsText ? Number(monthsText) : null;
 	if (
 		workMonths !== null &&
@@ -140,7 +143,7 @@ function parseMember(input: MemberInput, today: string, options: { skipId?: bool
 	}
 	let identity: { number: string; birthDate: string; sex: 'male' | 'female' } | null = null;
 	if (!options.skipId) {
-		const parsed = parseIdentityNumber(text(input.idNumber, 30), today);
+		const parsed = parseIdentityNumber(text(input.idNumber, 30, 'idNumber'), today);
 		if (parsed.ok) identity = parsed.value;
 		else issues.push({ field: 'idNumber', key: IDENTITY_KEYS[parsed.problem] });
 	}
@@ -191,7 +194,7 @@ export async function createHousehold(
 	}
 	const head = parseMember(input.head, today);
 	issues.push(...head.issues.map((i) => ({ ...i, field: `head.${i.field}` })));
-	const registeredOn = text(input.registeredOn) || today;
+	const registeredOn = text(input.registeredOn, 200, 'registeredOn') || today;
 	if (!isDate(registeredOn) || registeredOn > today)
 		issues.push({ field: 'registeredOn', key: 'members_error_event_date' });
 	if (head.identity && (await personByIdNumber(db, actor.countyId, head.identity.number))) {
@@ -282,9 +285,9 @@ export async function addMember(
 ): Promise<string> {
 	const household = await editableHousehold(db, actor, householdId);
 	const { issues, value, identity } = parseMember(input, today);
-	const kind = text(input.event) as MembershipEventKind;
+	const kind = text(input.event, 200, 'event') as MembershipEventKind;
 	if (!JOINING_EVENTS.includes(kind)) issues.push({ field: 'event', key: 'members_error_event' });
-	const happenedOn = text(input.happenedOn);
+	const happenedOn = text(input.happenedOn, 200, 'happenedOn');
 	if (!isDate(happenedOn) || happenedOn > today)
 		issues.push({ field: 'happenedOn', key: 'members_error_event_date' });
 	else if (identity && happenedOn < identity.birthDate)
@@ -353,7 +356,7 @@ export async function updateMember(
 	await editableHousehold(db, actor, householdId);
 	const member = await memberOf(db, actor, householdId, memberId);
 	// The number is shown masked, so an empty field keeps the registered one.
-	const keepId = text(input.idNumber, 30) === '';
+	const keepId = text(input.idNumber, 30, 'idNumber') === '';
 	const parsed = parseMember(input, today, { skipId: keepId });
 	const { issues, value } = parsed;
 	const identity = keepId
@@ -418,8 +421,8 @@ export async function memberLeaves(
 ): Promise<void> {
 	await editableHousehold(db, actor, householdId);
 	const member = await memberOf(db, actor, householdId, memberId);
-	const kind = text(input.event) as MembershipEventKind;
-	const happenedOn = text(input.happenedOn);
+	const kind = text(input.event, 200, 'event') as MembershipEventKind;
+	const happenedOn = text(input.happenedOn, 200, 'happenedOn');
 	const issues: FieldIssue[] = [];
 	if (!LEAVING_EVENTS.includes(kind)) issues.push({ field: 'event', key: 'members_error_event' });
 	if (!isDate(happenedOn) || happenedOn > today)
@@ -453,7 +456,7 @@ export async function memberLeaves(
 			memberId,
 			kind,
 			happenedOn,
-			note: text(input.note) || null,
+			note: text(input.note, 200, 'note') || null,
 			recordedBy: actor.userId
 		});
 		await recordAudit(tx, actor, {

@@ -11,6 +11,8 @@ import { members } from '../households/schema';
 import { getCountySettings, monitoringLineFor } from '../settings';
 import { ledgerEntries, LEDGER_KINDS, type LedgerKind, type LedgerSource } from './schema';
 import { MANUAL_SUBTYPES, type ManualSubtype } from './subtypes';
+import { EARLIEST_DATE, isCalendarDate, parseYuan } from '../../input';
+import { numberIssue, textInput } from '../input';
 
 export { MANUAL_SUBTYPES } from './subtypes';
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
@@ -210,14 +212,14 @@ export async function reverseLedgerEntry(
 	return reversal;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Parses "1,234.50" or "1234.5" yuan into integer fen without floating point. */
+/**
+ * Yuan as typed ("1,234.50", "1234.5", "１２。５") into integer fen without floating point,
+ * zero included; null for anything else, an ambiguous comma ("12,5") too. The shared rule
+ * is `parseYuan` in src/lib/input.ts; use it directly to tell the person about a comma.
+ */
 export function parseYuanToFen(input: string): number | null {
-	const text = input.replace(/[,\s，]/g, '').replace(/^¥/, '');
-	const match = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(text);
-	if (!match) return null;
-	return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+	const read = parseYuan(input, { allowZero: true });
+	return read.ok ? read.value : null;
 }
 
 export interface ManualEntryInput {
@@ -248,16 +250,17 @@ export async function recordManualEntry(
 	const subtype = String(input.subtype ?? '') as ManualSubtype;
 	const kind = MANUAL_SUBTYPES[subtype];
 	if (!kind) issues.push({ field: 'subtype', key: 'ledger_error_subtype' });
-	const businessDate = String(input.businessDate ?? '');
-	if (!DATE.test(businessDate) || Number.isNaN(Date.parse(businessDate))) {
+	const businessDate = textInput(input.businessDate, 10, 'businessDate');
+	if (!isCalendarDate(businessDate) || businessDate < EARLIEST_DATE) {
 		issues.push({ field: 'businessDate', key: 'ledger_error_date' });
 	} else if (businessDate > today) {
 		issues.push({ field: 'businessDate', key: 'ledger_error_future' });
 	}
-	const amountFen = parseYuanToFen(String(input.amount ?? ''));
+	const amount = parseYuan(textInput(input.amount, 30, 'amount'));
+	const amountFen = amount.ok ? amount.value : 0;
 	const { ledgerCeilingFen } = await getCountySettings(db, actor.countyId);
-	if (amountFen === null || amountFen <= 0) {
-		issues.push({ field: 'amount', key: 'ledger_error_amount' });
+	if (!amount.ok) {
+		issues.push(numberIssue('amount', amount, 'ledger_error_amount'));
 	} else if (amountFen > ledgerCeilingFen) {
 		issues.push({
 			field: 'amount',
@@ -282,10 +285,7 @@ export async function recordManualEntry(
 			: [];
 		if (!member) issues.push({ field: 'memberId', key: 'ledger_error_member' });
 	}
-	const note =
-		String(input.note ?? '')
-			.trim()
-			.slice(0, 200) || null;
+	const note = textInput(input.note, 200, 'note') || null;
 	if (issues.length) throw new DomainError('invalid', issues);
 	const id = isUuid(input.id) ? input.id : undefined;
 	return inTransaction(db, (tx) =>

@@ -6,7 +6,9 @@ import { recordAudit } from '../audit';
 import type { Actor, UserActor } from '../auth/actor';
 import { editableHousehold } from '../households/records';
 import { DomainError, type FieldIssue } from '../errors';
-import { parseYuanToFen } from '../income';
+import { isSaneDate, parseYuan } from '../../input';
+import { chinaDate } from '../../planting';
+import { numberIssue, textInput } from '../input';
 import DEFAULT_OPTIONS from './default-options.json';
 import {
 	assistanceMeasures,
@@ -162,9 +164,9 @@ export async function getMonitoring(
 /** A household the actor may change (staff in scope, admins); otherwise not found. */
 const scopedHousehold = editableHousehold;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A real calendar date from 1900 to ten years after today. */
 function isDate(value: string): boolean {
-	return DATE.test(value) && !Number.isNaN(Date.parse(value));
+	return isSaneDate(value, chinaDate());
 }
 
 export interface MonitoringChange {
@@ -193,10 +195,7 @@ export async function updateMonitoring(
 	const status = String(change.status ?? '') as MonitoringStatus;
 	const risks = [...new Set(change.risks.map(String).filter(Boolean))];
 	const happenedOn = String(change.happenedOn ?? '');
-	const note =
-		String(change.note ?? '')
-			.trim()
-			.slice(0, 500) || null;
+	const note = textInput(change.note, 500, 'note') || null;
 	const issues: FieldIssue[] = [];
 	if (!options.category.some((c) => c.code === category))
 		issues.push({ field: 'category', key: 'monitoring_error_category' });
@@ -294,9 +293,9 @@ export async function setCadre(
 	input: { name: unknown; unit: unknown; phone: unknown }
 ): Promise<void> {
 	const household = await scopedHousehold(db, actor, householdId);
-	const name = String(input.name ?? '').trim();
-	const unit = String(input.unit ?? '').trim();
-	const phone = String(input.phone ?? '').replace(/\s/g, '');
+	const name = textInput(input.name, 40, 'cadreName');
+	const unit = textInput(input.unit, 80, 'cadreUnit');
+	const phone = textInput(input.phone, 30, 'cadrePhone').replace(/\s/g, '');
 	const issues: FieldIssue[] = [];
 	if (!name || name.length > 40)
 		issues.push({ field: 'cadreName', key: 'monitoring_error_cadre_name' });
@@ -349,16 +348,18 @@ export async function addMeasure(
 	const measure = String(input.measure ?? '');
 	const startedOn = String(input.startedOn ?? '');
 	const endedOn = String(input.endedOn ?? '') || null;
-	const amountText = String(input.amount ?? '').trim();
-	const amountFen = amountText ? parseYuanToFen(amountText) : null;
+	const amountText = textInput(input.amount, 30, 'amount');
+	const amount = amountText ? parseYuan(amountText) : null;
+	const amountFen = amount?.ok ? amount.value : null;
+	const description = textInput(input.description, 200, 'description') || null;
 	const issues: FieldIssue[] = [];
 	if (!options.measure.some((m) => m.code === measure))
 		issues.push({ field: 'measure', key: 'monitoring_error_measure' });
 	if (!isDate(startedOn)) issues.push({ field: 'startedOn', key: 'monitoring_error_date' });
-	if (endedOn && (!isDate(endedOn) || endedOn < startedOn))
+	if (endedOn && !isDate(endedOn)) issues.push({ field: 'endedOn', key: 'monitoring_error_date' });
+	else if (endedOn && endedOn < startedOn)
 		issues.push({ field: 'endedOn', key: 'monitoring_error_end_before_start' });
-	if (amountText && (amountFen === null || amountFen <= 0))
-		issues.push({ field: 'amount', key: 'ledger_error_amount' });
+	if (amount && !amount.ok) issues.push(numberIssue('amount', amount, 'ledger_error_amount'));
 	if (issues.length) throw new DomainError('invalid', issues);
 	const id = newId();
 	await inTransaction(db, async (tx) => {
@@ -367,10 +368,7 @@ export async function addMeasure(
 			id,
 			householdId,
 			measure,
-			description:
-				String(input.description ?? '')
-					.trim()
-					.slice(0, 200) || null,
+			description,
 			startedOn,
 			endedOn,
 			amountFen,

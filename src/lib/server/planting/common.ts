@@ -1,13 +1,17 @@
-import { isIsoDate, type DecimalProblem } from '../../planting';
+import { chinaDate, isIsoDate, type DecimalProblem } from '../../planting';
+import { latestDate } from '../../input';
+import { textInput } from '../input';
 
 // Small parsing helpers the planting domain's functions share.
 
-export function text(value: unknown, max = 200): string {
-	return typeof value === 'string' ? value.trim().slice(0, max) : '';
+/** Trimmed text; NUL, control characters or more than `max` characters are refused. */
+export function text(value: unknown, max = 200, field = ''): string {
+	return textInput(value, max, field);
 }
 
+/** A real calendar date from 1990 (before the program) to ten years after today. */
 export function isDate(value: unknown): value is string {
-	return isIsoDate(value) && value >= '1990-01-01' && value <= '2100-12-31';
+	return isIsoDate(value) && value >= '1990-01-01' && value <= latestDate(chinaDate());
 }
 
 /** The message key for a weight or area that could not be read. */

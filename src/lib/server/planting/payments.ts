@@ -366,7 +366,7 @@ export async function paySheet(
 	today: string
 ): Promise<PayOutcome> {
 	const sheet = await resolveSheet(db, actor, input);
-	const paidOn = text(input.paidOn, 10);
+	const paidOn = text(input.paidOn, 10, 'paidOn');
 	if (!isDate(paidOn)) throw DomainError.invalid('paidOn', 'picking_error_paid_on');
 	if (paidOn > today) throw DomainError.invalid('paidOn', 'picking_error_paid_on_future');
 	if (paidOn < sheet.from) throw DomainError.invalid('paidOn', 'picking_error_paid_on_before');
@@ -397,8 +397,8 @@ export async function paySheet(
 				: DomainError.invalid('', 'picking_error_sheet_empty');
 		}
 		const totalFen = entries.reduce((sum, e) => sum + e.amountFen, 0);
-		const expectedEntries = text(input.expectedEntries, 12);
-		const expectedFen = text(input.expectedFen, 20);
+		const expectedEntries = text(input.expectedEntries, 12, 'expectedEntries');
+		const expectedFen = text(input.expectedFen, 20, 'expectedFen');
 		if (
 			(expectedEntries && Number(expectedEntries) !== entries.length) ||
 			(expectedFen && Number(expectedFen) !== totalFen)

@@ -24,6 +24,7 @@ import {
 export type { DayTotals } from '../../planting';
 import { canReachVillage, requireProgramStaff } from './access';
 import { isDate, text } from './common';
+import { numberIssue } from '../input';
 import { getStation } from './stations';
 import { pickingEntries, pickingPayments, plantingSeasons, weighingStations } from './schema';
 
@@ -190,11 +191,20 @@ export interface PickingEntryInput {
 	weight?: unknown;
 }
 
+/**
+ * One type per field: `weightGrams` is a JSON number of whole grams (what the phone sends),
+ * `weight` is text in kilograms as typed ("12.5"). The other type in either is refused,
+ * so "50" can never be read as 50 kg where 50 means 50 g.
+ */
 function parseWeight(
 	input: { weightGrams?: unknown; weight?: unknown },
 	issues: FieldIssue[]
 ): number {
-	if (typeof input.weightGrams === 'number') {
+	if (input.weightGrams !== undefined && input.weightGrams !== null) {
+		if (typeof input.weightGrams !== 'number') {
+			issues.push({ field: 'weightGrams', key: 'input_error_weight_grams_type' });
+			return 0;
+		}
 		if (!Number.isSafeInteger(input.weightGrams)) {
 			issues.push({ field: 'weight', key: 'picking_error_weight_format' });
 			return 0;
@@ -205,9 +215,13 @@ function parseWeight(
 			issues.push({ field: 'weight', key: 'picking_error_weight_zero' });
 		return input.weightGrams;
 	}
-	const parsed = parseKilograms(text(input.weight ?? input.weightGrams, 20));
+	if (input.weight !== undefined && input.weight !== null && typeof input.weight !== 'string') {
+		issues.push({ field: 'weight', key: 'input_error_weight_type' });
+		return 0;
+	}
+	const parsed = parseKilograms(text(input.weight, 30, 'weight'));
 	if (!parsed.ok) {
-		issues.push({ field: 'weight', key: `picking_error_weight_${parsed.problem}` });
+		issues.push(numberIssue('weight', parsed, `picking_error_weight_${parsed.problem}`));
 		return 0;
 	}
 	return parsed.value;
@@ -239,7 +253,7 @@ async function resolvePicker(
 	issues: FieldIssue[],
 	today: string
 ): Promise<Picker | null> {
-	const memberId = text(input.memberId, 40);
+	const memberId = text(input.memberId, 40, 'memberId');
 	if (memberId) {
 		const [member] = isUuid(memberId)
 			? await db
@@ -271,8 +285,8 @@ async function resolvePicker(
 			villageName: member.villageName
 		};
 	}
-	const pickerName = text(input.pickerName, 40);
-	const idText = text(input.pickerIdNumber, 30);
+	const pickerName = text(input.pickerName, 40, 'pickerName');
+	const idText = text(input.pickerIdNumber, 30, 'pickerIdNumber');
 	if (!pickerName) issues.push({ field: 'pickerName', key: 'picking_error_outside_name' });
 	let pickerIdNumber: string | null = null;
 	if (idText) {
@@ -453,9 +467,9 @@ export async function recordPickingEntry(
 	if (!isUuidV7(input.id)) throw DomainError.invalid('id', 'picking_error_id');
 	const id = input.id;
 	const issues: FieldIssue[] = [];
-	const pickedOn = text(input.pickedOn, 10);
+	const pickedOn = text(input.pickedOn, 10, 'pickedOn');
 	const dateOk = isDate(pickedOn);
-	const memberText = text(input.memberId, 40);
+	const memberText = text(input.memberId, 40, 'memberId');
 	// The busiest path of the program (a station weighs a picker every few seconds): the
 	// station, the season of the day, the county's ceiling and the registered picker come
 	// back in one prepared query.
@@ -659,21 +673,21 @@ export async function correctPickingEntry(
 	const weightGrams = parseWeight(input, issues);
 	const settings = await getCountySettings(db, actor.countyId);
 	if (weightGrams > 0) checkCeiling(weightGrams, settings.weighInCeilingGrams, issues);
-	const memberText = text(input.memberId, 40);
+	const memberText = text(input.memberId, 40, 'memberId');
 	const picker =
 		memberText && memberText !== current.memberId
 			? await resolvePicker(db, actor.countyId, { memberId: memberText }, issues, today)
 			: null;
 	if (current.voided) issues.push({ field: '', key: 'picking_error_voided' });
 	if (issues.length) throw new DomainError('invalid', issues);
-	const reason = text(input.reason, 200) || null;
+	const reason = text(input.reason, 200, 'reason') || null;
 	return inTransaction(db, async (tx) => {
 		const [locked] = await tx
 			.select()
 			.from(pickingEntries)
 			.where(and(eq(pickingEntries.countyId, current.countyId), eq(pickingEntries.id, current.id)))
 			.for('update');
-		const expected = Number(text(input.version, 10) || locked.version);
+		const expected = Number(text(input.version, 10, 'version') || locked.version);
 		if (expected !== locked.version) {
 			throw DomainError.conflict('', 'picking_error_changed_meanwhile');
 		}
@@ -792,7 +806,7 @@ export async function voidPickingEntry(
 			.for('update');
 		if (locked.voided) throw DomainError.invalid('', 'picking_error_voided');
 		if (locked.paymentId) throw DomainError.invalid('', 'picking_error_void_paid');
-		const expected = Number(text(input.version, 10) || locked.version);
+		const expected = Number(text(input.version, 10, 'version') || locked.version);
 		if (expected !== locked.version)
 			throw DomainError.conflict('', 'picking_error_changed_meanwhile');
 		await tx
@@ -809,7 +823,7 @@ export async function voidPickingEntry(
 				weightGrams: locked.weightGrams,
 				amountFen: locked.amountFen
 			},
-			after: { voided: true, reason: text(input.reason, 200) || null }
+			after: { voided: true, reason: text(input.reason, 200, 'reason') || null }
 		});
 	});
 }

@@ -9,6 +9,7 @@ import { divisions } from '../divisions/schema';
 import { DomainError, type FieldIssue } from '../errors';
 import { HEAD_OF_HOUSEHOLD, households, members } from '../households/schema';
 import { parseMu, seedlingsFor } from '../../planting';
+import { numberIssue } from '../input';
 import { canReachVillage, requireProgramStaff, villageScope } from './access';
 import { isDate, parseCount, text } from './common';
 import { SEASON_DEFAULTS } from './seasons';
@@ -206,9 +207,9 @@ export async function getPlot(db: Db, actor: UserActor, plotId: unknown): Promis
 }
 
 function parseArea(value: unknown, issues: FieldIssue[], field = 'area'): number {
-	const parsed = parseMu(text(value, 20));
+	const parsed = parseMu(text(value, 30, field));
 	if (!parsed.ok) {
-		issues.push({ field, key: `plots_error_area_${parsed.problem}` });
+		issues.push(numberIssue(field, parsed, `plots_error_area_${parsed.problem}`));
 		return 0;
 	}
 	if (parsed.value > MAX_PLOT_HUNDREDTHS) {
@@ -228,7 +229,7 @@ function parseDay(
 	today: string,
 	notBefore?: string
 ): string {
-	const day = text(value, 10);
+	const day = text(value, 10, field);
 	if (!isDate(day)) issues.push({ field, key: 'plots_error_date' });
 	else if (day > today) issues.push({ field, key: 'plots_error_future' });
 	else if (notBefore && day < notBefore) issues.push({ field, key: 'plots_error_before_planting' });
@@ -277,7 +278,7 @@ export async function createPlot(
 	const issues: FieldIssue[] = [];
 	const household = await plotHousehold(db, actor, input.householdId);
 	if (!household) issues.push({ field: 'householdId', key: 'plots_error_household' });
-	const villageCode = text(input.villageCode, 12) || household?.villageCode || '';
+	const villageCode = text(input.villageCode, 12, 'villageCode') || household?.villageCode || '';
 	const [village] = /^\d{12}$/.test(villageCode)
 		? await db
 				.select({ code: divisions.code })
@@ -291,13 +292,13 @@ export async function createPlot(
 	}
 	const area = parseArea(input.area, issues);
 	const plantedOn = parseDay(input.plantedOn, 'plantedOn', issues, today);
-	const seedlingsText = text(input.seedlings, 12);
+	const seedlingsText = text(input.seedlings, 12, 'seedlings');
 	let seedlings: number | null = null;
 	if (seedlingsText) {
 		seedlings = parseCount(seedlingsText, 0, 10_000_000);
 		if (seedlings === null) issues.push({ field: 'seedlings', key: 'plots_error_seedlings' });
 	}
-	const notes = text(input.notes, 200) || null;
+	const notes = text(input.notes, 200, 'notes') || null;
 	if (issues.length || !household) throw new DomainError('invalid', issues);
 	seedlings ??= seedlingsFor(
 		area,
@@ -395,7 +396,7 @@ export async function retirePlot(
 	const retiredOn = parseDay(input.retiredOn, 'retiredOn', issues, today, plot.plantedOn);
 	if (plot.retiredOn) issues.push({ field: '', key: 'plots_error_retired' });
 	if (issues.length) throw new DomainError('invalid', issues);
-	const note = text(input.note, 200);
+	const note = text(input.note, 200, 'note');
 	await inTransaction(db, async (tx) => {
 		await tx
 			.update(plots)
@@ -425,12 +426,12 @@ export async function updatePlotNotes(
 	input: { seedlings: unknown; notes: unknown }
 ): Promise<void> {
 	const plot = await plotRow(db, actor, plotId);
-	const seedlingsText = text(input.seedlings, 12);
+	const seedlingsText = text(input.seedlings, 12, 'seedlings');
 	const seedlings = seedlingsText === '' ? null : parseCount(seedlingsText, 0, 10_000_000);
 	if (seedlingsText !== '' && seedlings === null) {
 		throw DomainError.invalid('seedlings', 'plots_error_seedlings');
 	}
-	const notes = text(input.notes, 200) || null;
+	const notes = text(input.notes, 200, 'notes') || null;
 	await inTransaction(db, async (tx) => {
 		await tx
 			.update(plots)

@@ -5,7 +5,8 @@ import { isUuid, newId } from '../db/ids';
 import { recordAudit } from '../audit';
 import type { UserActor } from '../auth/actor';
 import { DomainError, type FieldIssue } from '../errors';
-import { parseYuanToFen } from '../income';
+import { parseYuan } from '../../input';
+import { numberIssue } from '../input';
 import { requireAdmin, requireProgramStaff } from './access';
 import { isDate, parseCount, text } from './common';
 import { pickingEntries, plantingSeasons, plantingSubsidies } from './schema';
@@ -131,12 +132,15 @@ function rate(
 	issues: FieldIssue[],
 	options: { allowZero: boolean; max: number }
 ): number {
-	const raw = text(value, 20);
-	const fen = raw === '' ? null : parseYuanToFen(raw);
-	if (fen === null) {
-		issues.push({ field, key: 'season_error_rate' });
+	const raw = text(value, 30, field);
+	const read = raw === '' ? null : parseYuan(raw, { allowZero: true });
+	if (!read?.ok) {
+		issues.push(
+			read ? numberIssue(field, read, 'season_error_rate') : { field, key: 'season_error_rate' }
+		);
 		return 0;
 	}
+	const fen = read.value;
 	if (fen === 0 && !options.allowZero) issues.push({ field, key: 'season_error_rate_zero' });
 	else if (fen > options.max) {
 		issues.push({ field, key: 'season_error_rate_high', params: { max: options.max / 100 } });
@@ -163,8 +167,8 @@ function parseSeason(input: SeasonInput, fixedYear?: number) {
 	const seedlingsPerMu = parseCount(input.seedlingsPerMu, 1, 5000);
 	if (seedlingsPerMu === null)
 		issues.push({ field: 'seedlingsPerMu', key: 'season_error_seedlings' });
-	const startsOn = text(input.startsOn, 10);
-	const endsOn = text(input.endsOn, 10);
+	const startsOn = text(input.startsOn, 10, 'startsOn');
+	const endsOn = text(input.endsOn, 10, 'endsOn');
 	if (!isDate(startsOn) || (year !== null && !startsOn.startsWith(`${year}-`))) {
 		issues.push({
 			field: 'startsOn',

@@ -74,8 +74,8 @@ export interface StationInput {
 
 async function parseStation(db: Db, actor: UserActor, input: StationInput, exceptId?: string) {
 	const issues: FieldIssue[] = [];
-	const name = text(input.name, 40);
-	const villageCode = text(input.villageCode, 12);
+	const name = text(input.name, 40, 'name');
+	const villageCode = text(input.villageCode, 12, 'villageCode');
 	if (!name) issues.push({ field: 'name', key: 'stations_error_name' });
 	const [village] = /^\d{12}$/.test(villageCode)
 		? await db

@@ -279,7 +279,7 @@ export async function paySubsidies(
 	today: string
 ): Promise<PayResult> {
 	const season = await getSeason(db, actor, seasonId);
-	const paidOn = text(input.paidOn, 10);
+	const paidOn = text(input.paidOn, 10, 'paidOn');
 	if (!isDate(paidOn)) throw DomainError.invalid('paidOn', 'subsidy_error_paid_on');
 	if (paidOn > today) throw DomainError.invalid('paidOn', 'subsidy_error_paid_on_future');
 	if (paidOn < `${season.year}-01-01`) {

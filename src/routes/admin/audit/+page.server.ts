@@ -1,4 +1,6 @@
 import { listAudit, listAuditActions } from '$lib/server/audit';
+import { searchText } from '$lib/input';
+import { isUuid } from '$lib/server/db/ids';
 import { listUsers } from '$lib/server/auth/users';
 import { requireRole } from '$lib/server/http';
 import { database } from '$lib/server/startup';
@@ -10,12 +12,12 @@ export const load: PageServerLoad = async (event) => {
 	const user = await requireRole(event, 'county_admin');
 	const params = event.url.searchParams;
 	const filter = {
-		actorUserId: params.get('actor') || undefined,
-		action: params.get('action') || undefined,
+		actorUserId: isUuid(params.get('actor')) ? (params.get('actor') as string) : undefined,
+		action: searchText(params.get('action')) || undefined,
 		from: params.get('from') || undefined,
 		to: params.get('to') || undefined
 	};
-	const page = Math.max(1, Number(params.get('page')) || 1);
+	const page = Math.min(100_000, Math.max(1, Math.trunc(Number(params.get('page'))) || 1));
 	const { db } = await database();
 	const [rows, actions, people] = await Promise.all([
 		listAudit(db, user.countyId, {

@@ -1,6 +1,6 @@
 import { findCountyByCode, loadCountyDivisions } from '$lib/server/divisions';
 import { DomainError } from '$lib/server/errors';
-import { failFromDomain, formText, formValues, requireRole } from '$lib/server/http';
+import { failFromDomain, formText, formValues, readForm, requireRole } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,7 +16,7 @@ export const actions: Actions = {
 	// `npm run create-admin`, which loads it.
 	load: async (event) => {
 		const user = await requireRole(event, 'county_admin');
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		try {
 			const code = formText(data, 'countyCode').trim();

@@ -1,14 +1,15 @@
 import { listTownships } from '$lib/server/divisions';
+import { searchText } from '$lib/input';
 import { createStaffUser, listUsers } from '$lib/server/auth/users';
-import { failFromDomain, formText, formValues, requireRole } from '$lib/server/http';
+import { failFromDomain, formText, formValues, readForm, requireRole } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = await requireRole(event, 'county_admin', 'township_staff');
 	const { db } = await database();
-	const role = event.url.searchParams.get('role') ?? '';
-	const query = event.url.searchParams.get('q') ?? '';
+	const role = searchText(event.url.searchParams.get('role'), 30);
+	const query = searchText(event.url.searchParams.get('q'));
 	const [users, townships] = await Promise.all([
 		listUsers(db, user, { role, query }),
 		user.role === 'county_admin' ? listTownships(db, user.countyCode) : Promise.resolve([])
@@ -25,7 +26,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	create: async (event) => {
 		const user = await requireRole(event, 'county_admin');
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		try {
 			const created = await createStaffUser(db, user, {

@@ -10,7 +10,14 @@ import {
 	updateFactory
 } from '$lib/server/factories';
 import { factoryInput, FACTORY_FIELDS, villageChoices } from '$lib/server/factories/forms';
-import { failFromDomain, formText, formValues, orNotFound, requireUser } from '$lib/server/http';
+import {
+	failFromDomain,
+	formText,
+	formValues,
+	orNotFound,
+	readForm,
+	requireUser
+} from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -48,7 +55,7 @@ function action(
 ) {
 	return async (event: RequestEvent) => {
 		requireUser(event);
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		try {
 			await work(event, data);
 			return { saved: form };

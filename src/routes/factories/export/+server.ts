@@ -1,18 +1,22 @@
 import { todayInChina } from '$lib/format';
+import { searchText } from '$lib/input';
 import { exportFactories } from '$lib/server/factories';
-import { formText, requireRole } from '$lib/server/http';
+import { formText, readForm, requireRole } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { RequestHandler } from './$types';
 
 /** The county view as XLSX. A POST: every export is audited. */
 export const POST: RequestHandler = async (event) => {
 	const user = await requireRole(event, 'county_admin');
-	const data = await event.request.formData();
+	const data = await readForm(event);
 	const { db } = await database();
 	const file = await exportFactories(
 		db,
 		user,
-		{ townshipCode: formText(data, 'township'), status: formText(data, 'status') },
+		{
+			townshipCode: searchText(formText(data, 'township')),
+			status: searchText(formText(data, 'status'))
+		},
 		todayInChina()
 	);
 	return new Response(file.body as Uint8Array<ArrayBuffer>, {

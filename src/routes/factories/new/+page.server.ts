@@ -3,7 +3,7 @@ import { resolve } from '$app/paths';
 import { todayInChina } from '$lib/format';
 import { createFactory, FACTORY_STATUSES } from '$lib/server/factories';
 import { factoryInput, FACTORY_FIELDS, villageChoices } from '$lib/server/factories/forms';
-import { failFromDomain, formValues, requireRole } from '$lib/server/http';
+import { failFromDomain, formValues, readForm, requireRole } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -20,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const user = await requireRole(event, 'county_admin');
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		let id: string;
 		try {

@@ -12,7 +12,14 @@ import {
 	updateMember,
 	type MemberInput
 } from '$lib/server/households';
-import { failFromDomain, formText, formValues, orNotFound, requireUser } from '$lib/server/http';
+import {
+	failFromDomain,
+	formText,
+	formValues,
+	orNotFound,
+	readForm,
+	requireUser
+} from '$lib/server/http';
 import {
 	householdLedger,
 	incomeStanding,
@@ -119,7 +126,7 @@ function action(
 ) {
 	return async (event: RequestEvent) => {
 		const user = requireUser(event);
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		try {
 			await work({ user, db, data, id: event.params.id, today: todayInChina() });
@@ -141,7 +148,7 @@ const about = (name: string, field: string) => (data: FormData) =>
 export const actions: Actions = {
 	setPin: async (event) => {
 		const user = requireUser(event);
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		try {
 			await setHouseholdPin(db, user, event.params.id, {
@@ -215,7 +222,7 @@ export const actions: Actions = {
 	),
 	revealId: async (event) => {
 		const user = requireUser(event);
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		const memberId = formText(data, 'memberId');
 		try {

@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
+import { searchText } from '$lib/input';
 import { exportHouseholds } from '$lib/server/households/export';
-import { formText, requireRole } from '$lib/server/http';
+import { formText, readForm, requireRole } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import { todayInChina } from '$lib/format';
 import { translate } from '$lib/i18n';
@@ -12,7 +13,7 @@ import type { RequestHandler } from './$types';
  */
 export const POST: RequestHandler = async (event) => {
 	const user = await requireRole(event, 'county_admin', 'township_staff');
-	const data = await event.request.formData();
+	const data = await readForm(event);
 	const format = formText(data, 'format');
 	if (format !== 'csv' && format !== 'xlsx') error(400, translate('export_error_format'));
 	const { db } = await database();
@@ -20,12 +21,12 @@ export const POST: RequestHandler = async (event) => {
 		db,
 		user,
 		{
-			query: formText(data, 'q'),
-			townshipCode: formText(data, 'township'),
-			villageCode: formText(data, 'village'),
-			category: formText(data, 'category'),
-			risk: formText(data, 'risk'),
-			status: formText(data, 'status')
+			query: searchText(formText(data, 'q')),
+			townshipCode: searchText(formText(data, 'township')),
+			villageCode: searchText(formText(data, 'village')),
+			category: searchText(formText(data, 'category')),
+			risk: searchText(formText(data, 'risk')),
+			status: searchText(formText(data, 'status'))
 		},
 		format,
 		formText(data, 'reveal') === '1',

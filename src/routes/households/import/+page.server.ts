@@ -6,7 +6,7 @@ import {
 	previewImport
 } from '$lib/server/households/import';
 import { DomainError } from '$lib/server/errors';
-import { failFromDomain, formText, requireRole } from '$lib/server/http';
+import { failFromDomain, formText, readForm, requireRole } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import { todayInChina } from '$lib/format';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -29,7 +29,7 @@ async function uploadedFile(
 export const actions: Actions = {
 	preview: async (event) => {
 		const user = await requireRole(event, 'county_admin');
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		try {
 			const file = await uploadedFile(event, data);
@@ -43,7 +43,7 @@ export const actions: Actions = {
 	},
 	apply: async (event) => {
 		const user = await requireRole(event, 'county_admin');
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		let result;
 		try {

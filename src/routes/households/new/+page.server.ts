@@ -4,7 +4,7 @@ import { todayInChina } from '$lib/format';
 import { canSeeTownship } from '$lib/server/auth/scope';
 import { listTownships, listVillages } from '$lib/server/divisions';
 import { createHousehold, type MemberInput } from '$lib/server/households';
-import { failFromDomain, formText, formValues, requireRole } from '$lib/server/http';
+import { failFromDomain, formText, formValues, readForm, requireRole } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -44,7 +44,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const user = await requireRole(event, 'county_admin', 'township_staff');
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		const head = Object.fromEntries(
 			MEMBER_FIELDS.map((f) => [f, formText(data, `head.${f}`)])

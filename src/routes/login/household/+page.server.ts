@@ -1,7 +1,8 @@
 import { redirect } from '@sveltejs/kit';
+import { searchText } from '$lib/input';
 import { signInWithPin } from '$lib/server/auth/sign-in';
 import { setSessionCookie } from '$lib/server/auth/cookies';
-import { clientInfo, failFromDomain, formText, formValues } from '$lib/server/http';
+import { clientInfo, failFromDomain, formText, formValues, readForm } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -11,7 +12,7 @@ export const load: PageServerLoad = ({ locals }) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		let token: string, expiresAt: Date;
 		try {
@@ -20,7 +21,7 @@ export const actions: Actions = {
 				session: { expiresAt }
 			} = await signInWithPin(
 				db,
-				{ phone: formText(data, 'phone'), pin: formText(data, 'pin') },
+				{ phone: searchText(formText(data, 'phone'), 30), pin: formText(data, 'pin') },
 				clientInfo(event)
 			));
 		} catch (caught) {

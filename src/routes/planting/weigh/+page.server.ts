@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { searchText } from '$lib/input';
 import { todayInChina } from '$lib/format';
 import { newId } from '$lib/server/db/ids';
 import { formText } from '$lib/server/http';
@@ -44,7 +45,7 @@ export const load: PageServerLoad = async (event) => {
 	const fallback = todaySeason || !current || current.endsOn > today ? today : current.endsOn;
 	const asked = params.get('date');
 	const date = isIsoDate(asked) ? asked : (remembered.date ?? fallback);
-	const query = params.get('q')?.trim() ?? '';
+	const query = searchText(params.get('q'));
 	const [season, day, matches, picked] = await Promise.all([
 		seasonOn(db, user.countyId, date),
 		station ? listStationDay(db, user, station.id, date) : null,

@@ -1,5 +1,12 @@
 import { addDivision, getDivision, listTownships } from '$lib/server/divisions';
-import { failFromDomain, formValues, notFound, orNotFound, requireRole } from '$lib/server/http';
+import {
+	failFromDomain,
+	formValues,
+	notFound,
+	orNotFound,
+	readForm,
+	requireRole
+} from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,7 +22,7 @@ export const actions: Actions = {
 	add: async (event) => {
 		const user = await requireRole(event, 'county_admin');
 		if (event.params.county !== user.countyCode) return notFound(event, 'county');
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		try {
 			const added = await addDivision(db, user, user.countyCode, {

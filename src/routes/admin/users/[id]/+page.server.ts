@@ -6,7 +6,7 @@ import {
 	setUserDisabled
 } from '$lib/server/auth/users';
 import { listAuthEventsForUser } from '$lib/server/auth/events';
-import { failFromDomain, formText, orNotFound, requireRole } from '$lib/server/http';
+import { failFromDomain, formText, orNotFound, readForm, requireRole } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -33,7 +33,7 @@ export const load: PageServerLoad = async (event) => {
 
 /** Every action here works on one user the actor manages, and answers the same way. */
 async function act(event: RequestEvent, work: (data: FormData) => Promise<unknown>, done: string) {
-	const data = await event.request.formData();
+	const data = await readForm(event);
 	try {
 		await work(data);
 		return { done };

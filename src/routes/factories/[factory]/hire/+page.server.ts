@@ -4,7 +4,14 @@ import { todayInChina } from '$lib/format';
 import { listVillages } from '$lib/server/divisions';
 import { findPeople, getFactory, hire, managedFactory } from '$lib/server/factories';
 import { DomainError } from '$lib/server/errors';
-import { failFromDomain, formText, formValues, orNotFound, requireUser } from '$lib/server/http';
+import {
+	failFromDomain,
+	formText,
+	formValues,
+	orNotFound,
+	readForm,
+	requireUser
+} from '$lib/server/http';
 import { translate } from '$lib/i18n';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
@@ -55,7 +62,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const user = requireUser(event);
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		let jobId: string;
 		try {

@@ -1,6 +1,6 @@
 import { todayInChina } from '$lib/format';
 import { canManageWorkers, getWageSheet, saveWageSheet } from '$lib/server/factories';
-import { failFromDomain, formText, orNotFound, requireUser } from '$lib/server/http';
+import { failFromDomain, formText, orNotFound, readForm, requireUser } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -23,7 +23,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const user = requireUser(event);
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		const jobIds = data.getAll('jobId').map(String);
 		const lines = jobIds.map((jobId) => ({ jobId, amount: formText(data, `amount:${jobId}`) }));

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { todayInChina } from '$lib/format';
 import { translate } from '$lib/i18n';
 import { DomainError } from '$lib/server/errors';
-import { formText, notFound } from '$lib/server/http';
+import { formText, notFound, readForm } from '$lib/server/http';
 import { exportPaymentSheet } from '$lib/server/planting';
 import { requireProgramStaff } from '$lib/server/planting-http';
 import { database } from '$lib/server/startup';
@@ -14,7 +14,7 @@ import type { RequestHandler } from './$types';
  */
 export const POST: RequestHandler = async (event) => {
 	const user = await requireProgramStaff(event);
-	const data = await event.request.formData();
+	const data = await readForm(event);
 	const { db } = await database();
 	let file;
 	try {

@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { searchText } from '$lib/input';
 import { todayInChina } from '$lib/format';
 import { canSeeTownship } from '$lib/server/auth/scope';
 import { listTownships, listVillages } from '$lib/server/divisions';
@@ -20,7 +21,7 @@ const FIELDS = ['householdId', 'villageCode', 'area', 'plantedOn', 'seedlings', 
 export const load: PageServerLoad = async (event) => {
 	const user = await requireProgramStaff(event);
 	const { db } = await database();
-	const query = event.url.searchParams.get('q')?.trim() ?? '';
+	const query = searchText(event.url.searchParams.get('q'));
 	const household = await plotHouseholdChoice(db, user, event.url.searchParams.get('household'));
 	const today = todayInChina();
 	const [found, townships, season] = await Promise.all([

@@ -10,7 +10,10 @@ import type { RequestHandler } from './$types';
 
 /**
  * One weigh-in as JSON: { id (UUIDv7 made on the phone), stationId, pickedOn, memberId |
- * pickerName [+ pickerIdNumber], weightGrams }. 201 when recorded, 200 when this id was
+ * pickerName [+ pickerIdNumber], weightGrams }. One type per field: `weightGrams` is a
+ * JSON number of whole grams (12500), or instead `weight` is a string of kilograms ("12.5");
+ * a string in `weightGrams` or a number in `weight` is refused with 400 and a field
+ * message, as is any text field that is not a string. 201 when recorded, 200 when this id was
  * recorded before (nothing new is written), 400 with field messages, 404 for a station
  * outside the person's townships, 409 when the id was used for a different weigh-in.
  * An offline queue can replay an entry until it gets a 2xx.

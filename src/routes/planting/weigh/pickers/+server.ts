@@ -1,4 +1,5 @@
 import { json } from '@sveltejs/kit';
+import { searchText } from '$lib/input';
 import { orNotFound } from '$lib/server/http';
 import { searchPickers } from '$lib/server/planting';
 import { requireProgramStaff } from '$lib/server/planting-http';
@@ -9,7 +10,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async (event) => {
 	const user = await requireProgramStaff(event);
 	const { db } = await database();
-	const query = event.url.searchParams.get('q') ?? '';
+	const query = searchText(event.url.searchParams.get('q'));
 	const station = event.url.searchParams.get('station');
 	const matches = await orNotFound(event, searchPickers(db, user, query, station || null));
 	return json({ matches }, { headers: { 'cache-control': 'no-store' } });

@@ -1,6 +1,13 @@
 import { addDivision, getDivision, listVillages, renameDivision } from '$lib/server/divisions';
 import { DomainError } from '$lib/server/errors';
-import { failFromDomain, formValues, notFound, orNotFound, requireRole } from '$lib/server/http';
+import {
+	failFromDomain,
+	formValues,
+	notFound,
+	orNotFound,
+	readForm,
+	requireRole
+} from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -22,7 +29,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	add: async (event) => {
 		const user = await townshipAdmin(event);
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		try {
 			const added = await addDivision(db, user, user.countyCode, {
@@ -37,7 +44,7 @@ export const actions: Actions = {
 	},
 	rename: async (event) => {
 		const user = await townshipAdmin(event);
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const code = String(data.get('code') ?? '');
 		const { db } = await database();
 		try {

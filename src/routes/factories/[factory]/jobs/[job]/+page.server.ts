@@ -7,7 +7,14 @@ import {
 	getJob,
 	PAY_BASES
 } from '$lib/server/factories';
-import { failFromDomain, formText, formValues, orNotFound, requireUser } from '$lib/server/http';
+import {
+	failFromDomain,
+	formText,
+	formValues,
+	orNotFound,
+	readForm,
+	requireUser
+} from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -27,7 +34,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	leave: async (event) => {
 		const user = requireUser(event);
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		try {
 			await endJob(
@@ -48,7 +55,7 @@ export const actions: Actions = {
 	},
 	correct: async (event) => {
 		const user = requireUser(event);
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const { db } = await database();
 		try {
 			await correctJob(
