@@ -7,7 +7,7 @@ import { database, exitOnStartupError, startDatabase } from '$lib/server/startup
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/sessions';
 import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
 import { recordAuthEvent } from '$lib/server/auth/events';
-import { clientIp } from '$lib/server/http';
+import { clientErrorMessage, clientIp } from '$lib/server/http';
 import { log } from '$lib/server/logger';
 import { newId } from '$lib/server/db/ids';
 
@@ -92,8 +92,19 @@ const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
 export const handle = sequence(handleLocale, handleSession, handleOrigin, handleSecurityHeaders);
 
 /** Unexpected errors: logged with an id on the server; the person sees the id, never a stack. */
-export const handleError: HandleServerError = ({ error, event, status }) => {
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: m.error_not_found() };
+	// SvelteKit's own 4xx (no body, not a form, over BODY_SIZE_LIMIT) are the client's
+	// fault: one line in the log, no stack, and a page in the person's language.
+	if (status >= 400 && status < 500) {
+		log.info('Request refused', {
+			route: event.route.id,
+			method: event.request.method,
+			status,
+			message
+		});
+		return { message: clientErrorMessage(status) };
+	}
 	const errorId = newId();
 	log.error('Unhandled error', {
 		errorId,

@@ -175,10 +175,10 @@ export function isSaneDate(value: unknown, today: string): value is string {
 export type TextProblem = 'control' | 'too_long';
 
 /** NUL and other control characters (tab, newline and carriage return aside). */
-// eslint-disable-next-line no-control-regex
-const CONTROL =
-	/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
-// eslint-disable-next-line no-control-regex
+const CONTROL = new RegExp(
+	// eslint-disable-next-line no-control-regex -- finding control characters is the point
+	'[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufeff\\ufffe\\uffff]'
+);
 const LINE_BREAKS = /[\t\n\r]/;
 
 export interface TextOptions {

@@ -421,7 +421,7 @@ function bodiesFor(entry: Entry): Body[] {
 			{ kind: 'json', value: 'x' }
 		);
 		bodies.push({ kind: 'json', value: 50 }, { kind: 'json', value: {} });
-		const wrong: unknown[] = [null, true, -1, 1e300, 12.5, '50', '12,5', {}, '\u0000', LONG];
+		const wrong: unknown[] = [true, -1, 1e300, '50', '12,5', {}, '\u0000', LONG];
 		for (const value of wrong)
 			bodies.push({ kind: 'json', value: Object.fromEntries(keys.map((k) => [k, value])) });
 		for (const key of keys)
@@ -454,8 +454,11 @@ const SKIP = new Set(['/logout action:default', '/account action:signOutEverywhe
 
 describe('hostile input', () => {
 	it('never answers 5xx, never writes a row for a refused request, never stores nonsense', async () => {
+		// HOSTILE_ONLY=/households narrows a run while fixing what it found.
+		const only = process.env.HOSTILE_ONLY ?? '';
 		const entries = discover().filter(
-			(e) => !SKIP.has(e.key) && (e.kind !== 'load' || queryNames(e).length > 0)
+			(e) =>
+				!SKIP.has(e.key) && e.key.includes(only) && (e.kind !== 'load' || queryNames(e).length > 0)
 		);
 		for (const entry of entries)
 			if (entry.kind !== 'load') fieldsOf(entry).forEach((f) => allFields.add(f));
@@ -463,7 +466,15 @@ describe('hostile input', () => {
 		let calls = 0;
 		const timing: [string, number, number][] = [];
 		const quiet = log.error;
+		const warn = log.warn;
 		log.error = () => {};
+		// The database refusing a value is caught (a 400, not a 500), but a field message
+		// should have come first: each such request is a finding too.
+		let refusedByDatabase = 0;
+		log.warn = (message: string, fields?: object) => {
+			if (message === 'Input refused by the database') refusedByDatabase++;
+			else warn(message, fields);
+		};
 		try {
 			for (const entry of entries) {
 				// The county admin may use every handler (see the access matrix).
@@ -472,8 +483,15 @@ describe('hostile input', () => {
 				const bodies = bodiesFor(entry);
 				let before = await counts();
 				for (const body of bodies) {
+					const netBefore = refusedByDatabase;
 					const outcome = await call(entry, persona, body);
 					calls++;
+					if (refusedByDatabase > netBefore)
+						findings.push({
+							entry: entry.key,
+							sent: describeBody(body),
+							problem: 'refused by the database, not by a check'
+						});
 					const after = await counts();
 					const wrote = changed(before, after);
 					before = after;
@@ -502,9 +520,10 @@ describe('hostile input', () => {
 			}
 		} finally {
 			log.error = quiet;
+			log.warn = warn;
 		}
 		console.info(`hostile input: ${entries.length} handlers, ${calls} requests`);
-		if (process.env.HOSTILE_TIMING) console.info(timing.sort((a, b) => b[1] - a[1]).slice(0, 25));
+		if (process.env.HOSTILE_TIMING) console.info(timing.sort((a, b) => b[1] - a[1]).slice(0, 15));
 		// One line per handler and problem is enough to find it.
 		const seen = new Set<string>();
 		const unique = findings.filter((f) => {

@@ -104,6 +104,13 @@ export async function failFromDomain(
 	});
 }
 
+/** Messages for a request that could not be read: what the person sees on the error page. */
+export function clientErrorMessage(status: number): string {
+	if (status === 413) return translate('input_error_too_large');
+	if (status === 415) return translate('input_error_unsupported');
+	return translate('input_error_bad_request');
+}
+
 /** The SQLSTATE of a database error, looking through wrappers (drizzle wraps driver errors). */
 function sqlState(caught: unknown): string | null {
 	for (let e = caught, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { checkText, numberMessage } from '../input';
 import { DomainError, type FieldIssue } from './errors';
 
@@ -34,4 +35,17 @@ export function numberIssue(
 	key: string
 ): FieldIssue {
 	return { field, ...numberMessage(result, key) };
+}
+
+/**
+ * The same text rule as a zod schema, for domains that validate with zod: a string,
+ * trimmed, without control characters, at most `max` characters.
+ */
+export function textSchema(max: number, multiline = false) {
+	return z.string().transform((value, ctx) => {
+		const checked = checkText(value, { max, multiline });
+		if (checked.ok) return checked.value;
+		ctx.addIssue({ code: 'custom', message: checked.problem });
+		return z.NEVER;
+	});
 }

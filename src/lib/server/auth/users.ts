@@ -419,6 +419,8 @@ export async function endSession(
 	sessionId: string
 ): Promise<void> {
 	if (userId !== actor.userId) await manageableUser(db, actor, userId);
+	// A session id is the SHA-256 of its token in hex; anything else names no session.
+	if (!/^[0-9a-f]{64}$/.test(sessionId)) throw DomainError.notFound();
 	await inTransaction(db, async (tx) => {
 		const ended = await tx
 			.delete(sessions)

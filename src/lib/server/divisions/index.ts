@@ -1,4 +1,5 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { textSchema } from '../input';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { inTransaction } from '../db';
@@ -127,6 +128,8 @@ export async function listTownships(db: Db, countyCode: string): Promise<Townshi
 }
 
 export async function getDivision(db: Db, countyCode: string, code: string): Promise<Division> {
+	// Division codes are digits; anything else (NUL, letters) is simply not one.
+	if (!/^\d{1,12}$/.test(code)) throw DomainError.notFound();
 	const [row] = await db
 		.select()
 		.from(divisions)
@@ -153,7 +156,7 @@ export async function listVillages(
 		.orderBy(asc(divisions.code));
 }
 
-const nameSchema = z.string().trim().min(1).max(40);
+const nameSchema = textSchema(40).pipe(z.string().min(1));
 
 function parseName(input: unknown): string {
 	const parsed = nameSchema.safeParse(input);
