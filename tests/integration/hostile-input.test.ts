@@ -167,15 +167,14 @@ function fieldsOf(entry: Entry): string[] {
 	return [...names].sort();
 }
 
+/** Query parameters pages commonly read, also through helpers the patterns miss. */
+const COMMON_QUERY = ['q', 'page', 'township', 'village', 'status', 'date', 'month', 'season'];
+
 function queryNames(entry: Entry): string[] {
 	const server = source(join(ROOT, entry.file));
-	return [
-		...new Set(
-			[...server.matchAll(/(?:searchParams|params)\.(?:get|getAll|has)\('(\w+)'\)/g)].map(
-				(m) => m[1]
-			)
-		)
-	];
+	if (!/searchParams/.test(server)) return [];
+	const read = [...server.matchAll(/(?:searchParams|params)\.(?:get|getAll|has)\('(\w+)'\)/g)];
+	return [...new Set([...COMMON_QUERY, ...read.map((m) => m[1])])];
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { canSeeTownship } from '$lib/server/auth/scope';
+import { searchText } from '$lib/input';
 import { listTownships, listVillages } from '$lib/server/divisions';
 import { listHouseholds } from '$lib/server/households';
 import { requireRole } from '$lib/server/http';
@@ -11,7 +12,7 @@ const PAGE_SIZE = 25;
 export const load: PageServerLoad = async (event) => {
 	const user = await requireRole(event, 'county_admin', 'township_staff');
 	const params = event.url.searchParams;
-	const text = (name: string) => params.get(name)?.trim() ?? '';
+	const text = (name: string) => searchText(params.get(name));
 	const filter = {
 		query: text('q'),
 		townshipCode: text('township'),

@@ -1,5 +1,5 @@
 import { chinaDate, isIsoDate, type DecimalProblem } from '../../planting';
-import { latestDate } from '../../input';
+import { latestDate, parseDecimal } from '../../input';
 import { textInput } from '../input';
 
 // Small parsing helpers the planting domain's functions share.
@@ -19,10 +19,13 @@ export function decimalKey(prefix: string, problem: DecimalProblem): string {
 	return `${prefix}_${problem}`;
 }
 
-/** A count such as seedlings per mu: digits only, within bounds. */
+/**
+ * A count such as seedlings per mu: whole digits within bounds, by the shared comma rule
+ * ("1,500" is 1500; "12,5" is refused, not read as 125).
+ */
 export function parseCount(value: unknown, min: number, max: number): number | null {
-	const raw = typeof value === 'number' ? String(value) : text(value, 12).replace(/[,，\s]/g, '');
-	if (!/^\d{1,9}$/.test(raw)) return null;
-	const number = Number(raw);
-	return number >= min && number <= max ? number : null;
+	const raw = typeof value === 'number' ? String(value) : text(value, 20);
+	const read = parseDecimal(raw, { decimals: 0, allowZero: true });
+	if (!read.ok) return null;
+	return read.value >= min && read.value <= max ? read.value : null;
 }

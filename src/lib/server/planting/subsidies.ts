@@ -47,6 +47,14 @@ export interface SubsidyList {
 	};
 }
 
+/** The well-formed part of a place filter (what the audit row records). */
+function placeOf(filter: Pick<SubsidyFilter, 'townshipCode' | 'villageCode'>) {
+	return {
+		townshipCode: /^\d{9}$/.test(filter.townshipCode ?? '') ? filter.townshipCode : undefined,
+		villageCode: /^\d{12}$/.test(filter.villageCode ?? '') ? filter.villageCode : undefined
+	};
+}
+
 function placeFilter(filter: SubsidyFilter): SQL[] {
 	if (filter.villageCode && /^\d{12}$/.test(filter.villageCode)) {
 		return [eq(plots.villageCode, filter.villageCode)];
@@ -253,7 +261,7 @@ export async function generateSubsidies(
 			action: 'planting.subsidy.generate',
 			entity: 'planting_season',
 			entityId: season.id,
-			after: { year: season.year, filter, ...result }
+			after: { year: season.year, filter: placeOf(filter), ...result }
 		});
 		return result;
 	});
