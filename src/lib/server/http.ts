@@ -1,6 +1,7 @@
 import { error, fail, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import { translate } from '../i18n';
 import type { UserActor } from './auth/actor';
+import { DEVICE_COOKIE } from './auth/devices';
 import { recordAuthEvent } from './auth/events';
 import { hasRole } from './auth/scope';
 import type { Role } from './auth/schema';
@@ -113,6 +114,14 @@ export function safeNext(target: string | null | undefined): string {
 	return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/';
 }
 
-export function clientInfo(event: RequestEvent): { ip: string | null; userAgent: string | null } {
-	return { ip: clientIp(event), userAgent: event.request.headers.get('user-agent') };
+export function clientInfo(event: RequestEvent): {
+	ip: string | null;
+	userAgent: string | null;
+	device: string | null;
+} {
+	return {
+		ip: clientIp(event),
+		userAgent: event.request.headers.get('user-agent'),
+		device: event.cookies.get(DEVICE_COOKIE) ?? null
+	};
 }

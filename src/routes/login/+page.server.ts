@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { signInWithPassword } from '$lib/server/auth/sign-in';
-import { setSessionCookie } from '$lib/server/auth/cookies';
+import { setDeviceCookie, setSessionCookie } from '$lib/server/auth/cookies';
 import { clientInfo, failFromDomain, formText, formValues, safeNext } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,10 +14,11 @@ export const actions: Actions = {
 	default: async (event) => {
 		const data = await event.request.formData();
 		const { db } = await database();
-		let token: string, expiresAt: Date;
+		let token: string, expiresAt: Date, deviceToken: string;
 		try {
 			({
 				token,
+				deviceToken,
 				session: { expiresAt }
 			} = await signInWithPassword(
 				db,
@@ -29,6 +30,7 @@ export const actions: Actions = {
 			return failFromDomain(event, caught, formValues(data, ['identifier']));
 		}
 		setSessionCookie(event.cookies, event.url, token, expiresAt);
+		setDeviceCookie(event.cookies, event.url, deviceToken);
 		redirect(303, safeNext(formText(data, 'next')));
 	}
 };
