@@ -7,6 +7,7 @@ import { hasRole } from './auth/scope';
 import type { Role } from './auth/schema';
 import { DomainError } from './errors';
 import { log } from './logger';
+import { safeRedirectPath } from './redirect';
 import { database } from './startup';
 
 // Glue between routes and domains: who is asking, what they may reach, and how a
@@ -108,10 +109,9 @@ export function clientIp(event: RequestEvent): string | null {
 	}
 }
 
-/** Only a path on this site: a sign-in never redirects elsewhere. */
-export function safeNext(target: string | null | undefined): string {
-	const path = target ?? '/';
-	return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/';
+/** Only a path on this site: a sign-in or a language switch never redirects elsewhere. */
+export function safeNext(target: string | null | undefined, url: URL): string {
+	return safeRedirectPath(target, url.origin);
 }
 
 export function clientInfo(event: RequestEvent): {

@@ -6,7 +6,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = () => redirect(303, '/');
 
 export const actions: Actions = {
-	default: async ({ request, cookies }) => {
+	default: async ({ request, cookies, url }) => {
 		const data = await request.formData();
 		const locale = data.get('locale');
 		if (typeof locale === 'string' && isLocale(locale)) {
@@ -18,6 +18,6 @@ export const actions: Actions = {
 				sameSite: 'lax'
 			});
 		}
-		redirect(303, safeNext(formText(data, 'redirectTo')));
+		redirect(303, safeNext(formText(data, 'redirectTo'), url));
 	}
 };

@@ -6,8 +6,8 @@ import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.user) redirect(303, safeNext(url.searchParams.get('next')));
-	return { next: safeNext(url.searchParams.get('next')) };
+	if (locals.user) redirect(303, safeNext(url.searchParams.get('next'), url));
+	return { next: safeNext(url.searchParams.get('next'), url) };
 };
 
 export const actions: Actions = {
@@ -31,6 +31,6 @@ export const actions: Actions = {
 		}
 		setSessionCookie(event.cookies, event.url, token, expiresAt);
 		setDeviceCookie(event.cookies, event.url, deviceToken);
-		redirect(303, safeNext(formText(data, 'next')));
+		redirect(303, safeNext(formText(data, 'next'), event.url));
 	}
 };
