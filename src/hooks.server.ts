@@ -10,6 +10,7 @@ import { recordAuthEvent } from '$lib/server/auth/events';
 import { clientIp } from '$lib/server/http';
 import { log } from '$lib/server/logger';
 import { newId } from '$lib/server/db/ids';
+import { describeError } from '$lib/server/db/errors';
 
 export const init: ServerInit = async () => {
 	// Prerendering the offline page at build time needs no database.
@@ -99,7 +100,7 @@ export const handleError: HandleServerError = ({ error, event, status }) => {
 		errorId,
 		route: event.route.id,
 		method: event.request.method,
-		error: error instanceof Error ? (error.stack ?? error.message) : String(error)
+		error: describeError(error)
 	});
 	return { message: m.error_server(), errorId };
 };

@@ -5,6 +5,7 @@ import { DEVICE_COOKIE } from './auth/devices';
 import { recordAuthEvent } from './auth/events';
 import { hasRole } from './auth/scope';
 import type { Role } from './auth/schema';
+import { describeError } from './db/errors';
 import { DomainError } from './errors';
 import { log } from './logger';
 import { safeRedirectPath } from './redirect';
@@ -53,7 +54,7 @@ export async function notFound(event: RequestEvent, reason: string): Promise<nev
 				detail: { route: event.route.id, method: event.request.method, reason }
 			});
 		} catch (caught) {
-			log.warn('Could not record a refused request', { error: String(caught) });
+			log.warn('Could not record a refused request', { error: describeError(caught) });
 		}
 	}
 	error(404, translate('error_not_found'));
