@@ -9,6 +9,7 @@ import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookies'
 import { recordAuthEvent } from '$lib/server/auth/events';
 import { clientIp } from '$lib/server/http';
 import { log } from '$lib/server/logger';
+import { handleSecurityHeaders } from '$lib/server/security-headers';
 import { newId } from '$lib/server/db/ids';
 import { describeError } from '$lib/server/db/errors';
 
@@ -82,15 +83,8 @@ const handleOrigin: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
-	const response = await resolve(event);
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'same-origin');
-	response.headers.set('X-Frame-Options', 'DENY');
-	return response;
-};
-
-export const handle = sequence(handleLocale, handleSession, handleOrigin, handleSecurityHeaders);
+// Security headers first, so they are on every answer, refusals and redirects included.
+export const handle = sequence(handleSecurityHeaders, handleLocale, handleSession, handleOrigin);
 
 /** Unexpected errors: logged with an id on the server; the person sees the id, never a stack. */
 export const handleError: HandleServerError = ({ error, event, status }) => {

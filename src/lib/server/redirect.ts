@@ -1,5 +1,6 @@
 // Control characters (tab and newline among them: browsers drop them from addresses, so
 // "/\t/evil.example" becomes "//evil.example"), DEL and backslashes (read as "/").
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it finds
 const UNSAFE = /[\u0000-\u001f\u007f\\]/;
 
 /**
