@@ -48,6 +48,10 @@ test('a signed-in page and its data are never stored, and carry the security hea
 	page
 }) => {
 	await signIn(page, 'staff', 'weixian-staff');
+	// The sign-in left a device cookie, so strangers' failures will not lock this phone out.
+	const device = (await page.context().cookies()).find((c) => c.name === 'levee_device');
+	expect(device).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+	expect(device!.expires * 1000).toBeGreaterThan(Date.now() + 300 * 86_400_000);
 	for (const path of ['/households', '/households/__data.json', '/']) {
 		const response = await page.request.get(path, { maxRedirects: 0 });
 		expect(response.status(), path).toBe(200);
