@@ -9,7 +9,9 @@ import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookies'
 import { recordAuthEvent } from '$lib/server/auth/events';
 import { clientErrorMessage, clientIp } from '$lib/server/http';
 import { log } from '$lib/server/logger';
+import { handleSecurityHeaders } from '$lib/server/security-headers';
 import { newId } from '$lib/server/db/ids';
+import { describeError } from '$lib/server/db/errors';
 
 export const init: ServerInit = async () => {
 	// Prerendering the offline page at build time needs no database.
@@ -81,15 +83,8 @@ const handleOrigin: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
-	const response = await resolve(event);
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'same-origin');
-	response.headers.set('X-Frame-Options', 'DENY');
-	return response;
-};
-
-export const handle = sequence(handleLocale, handleSession, handleOrigin, handleSecurityHeaders);
+// Security headers first, so they are on every answer, refusals and redirects included.
+export const handle = sequence(handleSecurityHeaders, handleLocale, handleSession, handleOrigin);
 
 /** Unexpected errors: logged with an id on the server; the person sees the id, never a stack. */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
@@ -110,7 +105,7 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 		errorId,
 		route: event.route.id,
 		method: event.request.method,
-		error: error instanceof Error ? (error.stack ?? error.message) : String(error)
+		error: describeError(error)
 	});
 	return { message: m.error_server(), errorId };
 };

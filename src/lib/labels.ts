@@ -36,6 +36,8 @@ export function authEventName(kind: string): string {
 	switch (kind) {
 		case 'sign_in':
 			return m.event_sign_in();
+		case 'sign_in_attempt':
+			return m.security_event_sign_in_attempt();
 		case 'sign_in_failed':
 			return m.event_sign_in_failed();
 		case 'sign_in_throttled':

@@ -1,11 +1,14 @@
 import { error, fail, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import { translate } from '../i18n';
 import type { UserActor } from './auth/actor';
+import { DEVICE_COOKIE } from './auth/devices';
 import { recordAuthEvent } from './auth/events';
 import { hasRole } from './auth/scope';
 import type { Role } from './auth/schema';
+import { describeError } from './db/errors';
 import { DomainError } from './errors';
 import { log } from './logger';
+import { safeRedirectPath } from './redirect';
 import { database } from './startup';
 
 // Glue between routes and domains: who is asking, what they may reach, and how a
@@ -51,7 +54,7 @@ export async function notFound(event: RequestEvent, reason: string): Promise<nev
 				detail: { route: event.route.id, method: event.request.method, reason }
 			});
 		} catch (caught) {
-			log.warn('Could not record a refused request', { error: String(caught) });
+			log.warn('Could not record a refused request', { error: describeError(caught) });
 		}
 	}
 	error(404, translate('error_not_found'));
@@ -166,12 +169,19 @@ export function clientIp(event: RequestEvent): string | null {
 	}
 }
 
-/** Only a path on this site: a sign-in never redirects elsewhere. */
-export function safeNext(target: string | null | undefined): string {
-	const path = target ?? '/';
-	return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/';
+/** Only a path on this site: a sign-in or a language switch never redirects elsewhere. */
+export function safeNext(target: string | null | undefined, url: URL): string {
+	return safeRedirectPath(target, url.origin);
 }
 
-export function clientInfo(event: RequestEvent): { ip: string | null; userAgent: string | null } {
-	return { ip: clientIp(event), userAgent: event.request.headers.get('user-agent') };
+export function clientInfo(event: RequestEvent): {
+	ip: string | null;
+	userAgent: string | null;
+	device: string | null;
+} {
+	return {
+		ip: clientIp(event),
+		userAgent: event.request.headers.get('user-agent'),
+		device: event.cookies.get(DEVICE_COOKIE) ?? null
+	};
 }

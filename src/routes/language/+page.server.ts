@@ -7,7 +7,7 @@ export const load: PageServerLoad = () => redirect(303, '/');
 
 export const actions: Actions = {
 	default: async (event) => {
-		const { cookies } = event;
+		const { cookies, url } = event;
 		const data = await readForm(event);
 		const locale = data.get('locale');
 		if (typeof locale === 'string' && isLocale(locale)) {
@@ -19,6 +19,6 @@ export const actions: Actions = {
 				sameSite: 'lax'
 			});
 		}
-		redirect(303, safeNext(formText(data, 'redirectTo')));
+		redirect(303, safeNext(formText(data, 'redirectTo'), url));
 	}
 };

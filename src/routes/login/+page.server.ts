@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { searchText } from '$lib/input';
 import { signInWithPassword } from '$lib/server/auth/sign-in';
-import { setSessionCookie } from '$lib/server/auth/cookies';
+import { setDeviceCookie, setSessionCookie } from '$lib/server/auth/cookies';
 import {
 	clientInfo,
 	failFromDomain,
@@ -14,18 +14,19 @@ import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.user) redirect(303, safeNext(url.searchParams.get('next')));
-	return { next: safeNext(url.searchParams.get('next')) };
+	if (locals.user) redirect(303, safeNext(url.searchParams.get('next'), url));
+	return { next: safeNext(url.searchParams.get('next'), url) };
 };
 
 export const actions: Actions = {
 	default: async (event) => {
 		const data = await readForm(event);
 		const { db } = await database();
-		let token: string, expiresAt: Date;
+		let token: string, expiresAt: Date, deviceToken: string;
 		try {
 			({
 				token,
+				deviceToken,
 				session: { expiresAt }
 			} = await signInWithPassword(
 				db,
@@ -41,6 +42,7 @@ export const actions: Actions = {
 			return failFromDomain(event, caught, formValues(data, ['identifier']));
 		}
 		setSessionCookie(event.cookies, event.url, token, expiresAt);
-		redirect(303, safeNext(formText(data, 'next')));
+		setDeviceCookie(event.cookies, event.url, deviceToken);
+		redirect(303, safeNext(formText(data, 'next'), event.url));
 	}
 };

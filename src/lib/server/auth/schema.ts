@@ -122,6 +122,9 @@ export const householdCards = pgTable(
 
 export const AUTH_EVENT_KINDS = [
 	'sign_in',
+	// Recorded before the secret is checked and turned into sign_in or sign_in_failed
+	// afterwards; until then (or for ever, if the server stopped) it counts as a failure.
+	'sign_in_attempt',
 	'sign_in_failed',
 	'sign_in_throttled',
 	'sign_out',
@@ -145,12 +148,36 @@ export const authEvents = pgTable(
 		// What was typed as the account (lower-case), for throttling per account.
 		identifier: varchar({ length: 64 }),
 		ip: varchar({ length: 64 }),
+		// SHA-256 of the device cookie the attempt came with, for a trusted device's own budget.
+		device: varchar({ length: 64 }),
 		detail: jsonb()
 	},
 	(t) => [
 		index('auth_events_identifier_idx').on(t.identifier, t.at),
+		index('auth_events_device_idx').on(t.device, t.at),
 		index('auth_events_ip_idx').on(t.ip, t.at),
 		index('auth_events_user_idx').on(t.userId, t.at),
 		index('auth_events_county_idx').on(t.countyId, t.at)
+	]
+);
+
+/**
+ * Devices that have signed in to an account before (OWASP "device cookies"): the cookie
+ * holds a random token, this table its SHA-256. Failures from strangers slow down the
+ * account but not these devices, which have a small budget of their own.
+ */
+export const trustedDevices = pgTable(
+	'trusted_devices',
+	{
+		tokenHash: varchar({ length: 64 }).notNull(),
+		userId: uuid()
+			.notNull()
+			.references(() => users.id),
+		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+		lastUsedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		primaryKey({ columns: [t.tokenHash, t.userId] }),
+		index('trusted_devices_user_idx').on(t.userId)
 	]
 );

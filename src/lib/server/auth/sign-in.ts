@@ -1,7 +1,8 @@
 import { and, eq, isNull, ne, or } from 'drizzle-orm';
 import type { Db } from '../db';
 import { DomainError } from '../errors';
-import { recordAuthEvent, signInDelayMs } from './events';
+import { deviceHash, isTrustedDevice, trustDevice } from './devices';
+import { beginSignInAttempt, finishSignInAttempt } from './events';
 import { verifyAgainstDecoy, verifySecret } from './passwords';
 import { householdCards, users } from './schema';
 import { createSession, type NewSession, type SignInMethod } from './sessions';
@@ -10,6 +11,13 @@ import { hashToken } from './tokens';
 export interface ClientInfo {
 	ip: string | null;
 	userAgent: string | null;
+	/** The device cookie's token, if the browser sent one. */
+	device?: string | null;
+}
+
+/** A new session, and the device token to keep in the browser's device cookie. */
+export interface SignedIn extends NewSession {
+	deviceToken: string;
 }
 
 type UserRow = typeof users.$inferSelect;
@@ -17,7 +25,9 @@ type UserRow = typeof users.$inferSelect;
 /**
  * One path for every sign-in: throttle, check the secret (the same time whether or not
  * the account exists), record the outcome, and open a session. Failures all say the
- * same thing, so nobody learns whether an account exists or is disabled.
+ * same thing, so nobody learns whether an account exists or is disabled. The attempt is
+ * counted before the secret is checked (beginSignInAttempt), so parallel guesses cannot
+ * slip past the throttle.
  */
 async function signIn(
 	db: Db,
@@ -26,37 +36,39 @@ async function signIn(
 	client: ClientInfo,
 	find: () => Promise<UserRow | undefined>,
 	check: (user: UserRow) => Promise<boolean>
-): Promise<NewSession> {
-	const delay = await signInDelayMs(db, identifier, client.ip);
-	if (delay > 0) {
-		await recordAuthEvent(db, { kind: 'sign_in_throttled', identifier, ip: client.ip });
+): Promise<SignedIn> {
+	const user = await find();
+	const device = deviceHash(client.device);
+	const trusted = user && device ? await isTrustedDevice(db, device, user.id) : false;
+	const attempt = await beginSignInAttempt(db, {
+		identifier,
+		ip: client.ip,
+		method,
+		userId: user?.id ?? null,
+		countyId: user?.countyId ?? null,
+		device,
+		trusted
+	});
+	if (attempt.id === null) {
 		throw new DomainError('invalid', [
-			{ field: '', key: 'auth_error_throttled', params: { minutes: Math.ceil(delay / 60000) } }
+			{
+				field: '',
+				key: 'auth_error_throttled',
+				params: { minutes: Math.ceil(attempt.delayMs / 60000) }
+			}
 		]);
 	}
-	const user = await find();
 	const ok = user ? await check(user) : await verifyAgainstDecoy(identifier);
 	if (!user || !ok || user.disabledAt) {
-		await recordAuthEvent(db, {
-			kind: 'sign_in_failed',
-			userId: user?.id ?? null,
-			countyId: user?.countyId ?? null,
-			identifier,
-			ip: client.ip,
-			detail: { method, reason: !user ? 'unknown' : !ok ? 'secret' : 'disabled' }
+		await finishSignInAttempt(db, attempt.id, 'sign_in_failed', {
+			reason: !user ? 'unknown' : !ok ? 'secret' : 'disabled'
 		});
 		throw new DomainError('invalid', [{ field: '', key: 'auth_error_sign_in' }]);
 	}
 	const session = await createSession(db, user.id, method, client);
-	await recordAuthEvent(db, {
-		kind: 'sign_in',
-		userId: user.id,
-		countyId: user.countyId,
-		identifier,
-		ip: client.ip,
-		detail: { method }
-	});
-	return session;
+	await finishSignInAttempt(db, attempt.id, 'sign_in', {});
+	const deviceToken = await trustDevice(db, client.device ?? null, user.id);
+	return { ...session, deviceToken };
 }
 
 /** Staff, admins and factory owners: username or phone, and a password. */
@@ -64,7 +76,7 @@ export function signInWithPassword(
 	db: Db,
 	input: { identifier: string; password: string },
 	client: ClientInfo
-): Promise<NewSession> {
+): Promise<SignedIn> {
 	const identifier = input.identifier.trim().toLowerCase();
 	if (!identifier || !input.password) {
 		throw new DomainError('invalid', [{ field: '', key: 'auth_error_sign_in' }]);
@@ -97,7 +109,7 @@ export function signInWithPin(
 	db: Db,
 	input: { phone: string; pin: string },
 	client: ClientInfo
-): Promise<NewSession> {
+): Promise<SignedIn> {
 	const phone = input.phone.replace(/[\s-]/g, '');
 	if (!phone || !input.pin)
 		throw new DomainError('invalid', [{ field: '', key: 'auth_error_sign_in' }]);
@@ -119,11 +131,7 @@ export function signInWithPin(
 }
 
 /** A scanned household QR card. The token is long and random, so no secret is asked. */
-export async function signInWithCard(
-	db: Db,
-	token: string,
-	client: ClientInfo
-): Promise<NewSession> {
+export async function signInWithCard(db: Db, token: string, client: ClientInfo): Promise<SignedIn> {
 	const tokenHash = hashToken(token);
 	// Throttled per card (by its hash prefix) and per address, like passwords.
 	const identifier = `card:${tokenHash.slice(0, 16)}`;

@@ -40,3 +40,32 @@ export function describeConnectionError(error: unknown): string {
 	}
 	return String(error);
 }
+
+/**
+ * An unexpected error as log text: its message (or, for a failed query, the SQL and the
+ * database's reason) and its stack frames, but never the query's parameters — they hold
+ * names, phone numbers and notes. A value the database quotes back in its reason
+ * (`invalid input syntax for type date: "…"`) is left out too.
+ */
+export function describeError(error: unknown): string {
+	if (!(error instanceof Error)) return String(error);
+	const frames = (error.stack ?? '')
+		.split('\n')
+		.filter((line) => /^\s+at /.test(line))
+		.join('\n');
+	let text: string;
+	if ('query' in error && 'params' in error && typeof error.query === 'string') {
+		text = `Failed query: ${error.query}`;
+		if (error.cause !== undefined) text += `\ncaused by: ${describeCause(error.cause)}`;
+	} else {
+		text = `${error.name}: ${error.message}`;
+	}
+	return frames ? `${text}\n${frames}` : text;
+}
+
+function describeCause(cause: unknown): string {
+	if (!cause || typeof cause !== 'object') return String(cause);
+	const code = 'code' in cause && cause.code ? `[${String(cause.code)}] ` : '';
+	const message = 'message' in cause ? String(cause.message).split('\n')[0] : String(cause);
+	return code + message.replace(/: ".*"$/, ': "…"');
+}

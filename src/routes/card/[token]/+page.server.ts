@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { cardHouseholdId, signInWithCard } from '$lib/server/auth/sign-in';
-import { setSessionCookie } from '$lib/server/auth/cookies';
+import { setDeviceCookie, setSessionCookie } from '$lib/server/auth/cookies';
 import { clientInfo, failFromDomain } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
@@ -15,16 +15,18 @@ export const load: PageServerLoad = async ({ params }) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const { db } = await database();
-		let token: string, expiresAt: Date;
+		let token: string, expiresAt: Date, deviceToken: string;
 		try {
 			({
 				token,
+				deviceToken,
 				session: { expiresAt }
 			} = await signInWithCard(db, event.params.token, clientInfo(event)));
 		} catch (caught) {
 			return failFromDomain(event, caught);
 		}
 		setSessionCookie(event.cookies, event.url, token, expiresAt);
+		setDeviceCookie(event.cookies, event.url, deviceToken);
 		redirect(303, '/');
 	}
 };

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { searchText } from '$lib/input';
 import { signInWithPin } from '$lib/server/auth/sign-in';
-import { setSessionCookie } from '$lib/server/auth/cookies';
+import { setDeviceCookie, setSessionCookie } from '$lib/server/auth/cookies';
 import { clientInfo, failFromDomain, formText, formValues, readForm } from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,10 +14,11 @@ export const actions: Actions = {
 	default: async (event) => {
 		const data = await readForm(event);
 		const { db } = await database();
-		let token: string, expiresAt: Date;
+		let token: string, expiresAt: Date, deviceToken: string;
 		try {
 			({
 				token,
+				deviceToken,
 				session: { expiresAt }
 			} = await signInWithPin(
 				db,
@@ -28,6 +29,7 @@ export const actions: Actions = {
 			return failFromDomain(event, caught, formValues(data, ['phone']));
 		}
 		setSessionCookie(event.cookies, event.url, token, expiresAt);
+		setDeviceCookie(event.cookies, event.url, deviceToken);
 		redirect(303, '/');
 	}
 };
