@@ -25,6 +25,8 @@ import {
 
 const ADMIN = { username: 'lockadmin', password: 'levee-lock-2026' };
 const STOP_WITHIN_MS = 10_000;
+/** Each test starts a server or two; on a busy machine a start takes tens of seconds. */
+const SLOW = 180_000;
 
 // The embedded data folder is tested in the default run; with TEST_DATABASE_URL, the stop
 // on PostgreSQL instead.
@@ -117,7 +119,7 @@ async function deadPid(): Promise<number> {
 	return child.pid!;
 }
 
-describe.skipIf(postgresUrl)('one server per data folder', () => {
+describe.skipIf(postgresUrl)('one server per data folder', { timeout: SLOW }, () => {
 	it('refuses a second server on the same folder with one line and exit code 1; the first keeps serving', async () => {
 		const dataDir = dataFolder();
 		const first = await serving(dataDir);
@@ -171,7 +173,7 @@ describe.skipIf(postgresUrl)('one server per data folder', () => {
 	});
 });
 
-describe.skipIf(postgresUrl)('stopping the server', () => {
+describe.skipIf(postgresUrl)('stopping the server', { timeout: SLOW }, () => {
 	for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 		it(`${signal}: exits 0 within 10 s, and what was written is there after a restart`, async () => {
 			const dataDir = dataFolder();
@@ -189,6 +191,21 @@ describe.skipIf(postgresUrl)('stopping the server', () => {
 			expect(await signedIn(again, cookie)).toBe(true);
 		});
 	}
+
+	it('stops cleanly on Ctrl+C during a first start, once the database is ready', async () => {
+		const dataDir = mkdtempSync(join(tmpdir(), 'levee-built-empty-'));
+		folders.push(dataDir);
+		const server = await start({ dataDir });
+		// The lock is taken in the same step that installs the signal handlers.
+		const lockFile = join(dataDir, LOCK_FILE);
+		while (!existsSync(lockFile) && server.child.exitCode === null) await pause(50);
+		server.child.kill('SIGINT');
+		expect(await exitWithin(server, 90_000)).toEqual({ code: 0, signal: null });
+		expect(server.output()).toContain('stopping as soon as start-up has finished');
+		expect(existsSync(lockFile)).toBe(false);
+		// The folder was left whole: the next start opens it.
+		await serving(dataDir);
+	});
 
 	it('lets a request in flight finish before it stops', async () => {
 		const dataDir = dataFolder();
@@ -240,54 +257,58 @@ describe.skipIf(postgresUrl)('stopping the server', () => {
 	});
 });
 
-describe.skipIf(postgresUrl)('the request size limit of the built server', () => {
-	/** A registry CSV of about `bytes` bytes: every header, rows the check will refuse. */
-	function registryCsv(bytes: number): string {
-		const header = REGISTRY_COLUMNS.map((c) => c.header).join(',');
-		const row = REGISTRY_COLUMNS.map((_, i) => `值${i}`).join(',');
-		const rows = Math.ceil(bytes / Buffer.byteLength(row + '\n'));
-		return [header, ...Array.from({ length: rows }, () => row)].join('\n');
-	}
+describe.skipIf(postgresUrl)(
+	'the request size limit of the built server',
+	{ timeout: SLOW },
+	() => {
+		/** A registry CSV of about `bytes` bytes: every header, rows the check will refuse. */
+		function registryCsv(bytes: number): string {
+			const header = REGISTRY_COLUMNS.map((c) => c.header).join(',');
+			const row = REGISTRY_COLUMNS.map((_, i) => `值${i}`).join(',');
+			const rows = Math.ceil(bytes / Buffer.byteLength(row + '\n'));
+			return [header, ...Array.from({ length: rows }, () => row)].join('\n');
+		}
 
-	async function preview(server: RunningServer, cookie: string, file: Blob, name: string) {
-		const form = new FormData();
-		form.set('file', file, name);
-		return fetch(`${server.origin}/households/import?/preview`, {
-			method: 'POST',
-			headers: { origin: server.origin, cookie, accept: 'text/html' },
-			body: form
+		async function preview(server: RunningServer, cookie: string, file: Blob, name: string) {
+			const form = new FormData();
+			form.set('file', file, name);
+			return fetch(`${server.origin}/households/import?/preview`, {
+				method: 'POST',
+				headers: { origin: server.origin, cookie, accept: 'text/html' },
+				body: form
+			});
+		}
+
+		it('takes a 600 KB import with `node build` alone, no settings given', async () => {
+			const server = await serving(dataFolder());
+			const cookie = await signIn(server);
+			const csv = registryCsv(600 * 1024);
+			expect(Buffer.byteLength(csv)).toBeGreaterThan(600 * 1024);
+			const response = await preview(server, cookie, new Blob([csv]), 'big.csv');
+			expect(response.status).toBe(200);
+			expect(await response.text()).toContain(
+				translate('import_preview_heading', { file: 'big.csv' })
+			);
+		});
+
+		it('answers an upload over the limit with the import page’s own message', async () => {
+			const server = await serving(dataFolder());
+			const cookie = await signIn(server);
+			const response = await preview(
+				server,
+				cookie,
+				new Blob([new Uint8Array(46 * 1024 * 1024)]),
+				'huge.csv'
+			);
+			expect(response.status).toBe(400);
+			const page = await response.text();
+			expect(page).toContain(translate('import_file_too_large', { limitMb: 40 }));
+			expect(server.output()).not.toMatch(/Unhandled error|\n\s+at /);
 		});
 	}
+);
 
-	it('takes a 600 KB import with `node build` alone, no settings given', async () => {
-		const server = await serving(dataFolder());
-		const cookie = await signIn(server);
-		const csv = registryCsv(600 * 1024);
-		expect(Buffer.byteLength(csv)).toBeGreaterThan(600 * 1024);
-		const response = await preview(server, cookie, new Blob([csv]), 'big.csv');
-		expect(response.status).toBe(200);
-		expect(await response.text()).toContain(
-			translate('import_preview_heading', { file: 'big.csv' })
-		);
-	});
-
-	it('answers an upload over the limit with the import page’s own message', async () => {
-		const server = await serving(dataFolder());
-		const cookie = await signIn(server);
-		const response = await preview(
-			server,
-			cookie,
-			new Blob([new Uint8Array(46 * 1024 * 1024)]),
-			'huge.csv'
-		);
-		expect(response.status).toBe(400);
-		const page = await response.text();
-		expect(page).toContain(translate('import_file_too_large', { limitMb: 40 }));
-		expect(server.output()).not.toMatch(/Unhandled error|\n\s+at /);
-	});
-});
-
-describe.runIf(postgresUrl)('stopping the server on PostgreSQL', () => {
+describe.runIf(postgresUrl)('stopping the server on PostgreSQL', { timeout: SLOW }, () => {
 	const name = `levee_test_stop_${process.pid}`;
 	let admin: postgres.Sql;
 	let url: string;
