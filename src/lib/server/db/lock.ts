@@ -1,13 +1,16 @@
 import {
+	closeSync,
 	linkSync,
+	openSync,
 	readFileSync,
 	renameSync,
 	unlinkSync,
 	writeFileSync,
+	writeSync,
 	type PathLike
 } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { StartupError } from './errors';
+import { StartupError, describeConnectionError } from './errors';
 
 // PGlite does not lock its folder: two processes on one folder each see only their own
 // writes, and whichever closes last overwrites the other. So every Levee process that opens
@@ -69,31 +72,56 @@ export class DataFolderInUseError extends StartupError {
 export function lockDataFolder(folder: string): DataFolderLock {
 	const path = join(folder, LOCK_FILE);
 	if (held.has(path)) throw new DataFolderInUseError(folder, process.pid);
-	const me: Holder = { pid: process.pid, identity: processIdentity(process.pid) };
-	const content = `${me.pid}\n${me.identity ?? ''}\n`;
+	const content = `${process.pid}\n${processIdentity(process.pid) ?? ''}\n`;
 	// Written to a private file first, then linked into place: link() fails if the lock
 	// exists, and the lock never appears half-written.
 	const draft = `${path}.${process.pid}.tmp`;
-	writeFileSync(draft, content, { mode: 0o644 });
 	try {
+		writeFileSync(draft, content, { mode: 0o644 });
 		for (let attempt = 0; attempt < 5; attempt++) {
-			try {
-				linkSync(draft, path);
+			if (place(draft, path, content)) {
 				held.set(path, content);
 				return { path, release: () => release(path, content) };
-			} catch (error) {
-				if (code(error) !== 'EEXIST') throw error;
 			}
 			const holder = readHolder(path);
 			if (holder && isAlive(holder)) throw new DataFolderInUseError(folder, holder.pid);
 			takeOverStale(path, holder);
 		}
 		// Another process keeps taking the lock between our attempts: it is in use.
-		const holder = readHolder(path);
-		throw new DataFolderInUseError(folder, holder?.pid ?? 0);
+		throw new DataFolderInUseError(folder, readHolder(path)?.pid ?? 0);
+	} catch (error) {
+		if (error instanceof StartupError) throw error;
+		throw new StartupError(
+			`The data folder ${displayPath(folder)} cannot be locked: ${describeConnectionError(error)}`
+		);
 	} finally {
 		removeQuietly(draft);
 	}
+}
+
+/** Puts the lock file in place; false when one is there already. */
+function place(draft: string, path: string, content: string): boolean {
+	try {
+		linkSync(draft, path);
+		return true;
+	} catch (error) {
+		if (code(error) === 'EEXIST') return false;
+		if (!['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP'].includes(code(error) ?? '')) throw error;
+	}
+	// A file system without hard links (some network shares): created exclusively instead.
+	let fd: number;
+	try {
+		fd = openSync(path, 'wx', 0o644);
+	} catch (error) {
+		if (code(error) === 'EEXIST') return false;
+		throw error;
+	}
+	try {
+		writeSync(fd, content);
+	} finally {
+		closeSync(fd);
+	}
+	return true;
 }
 
 function release(path: string, content: string): void {
