@@ -12,6 +12,9 @@ export default ts.config(
 			'.svelte-kit/',
 			'data/',
 			'src/lib/paraglide/',
+			// Written by the Paraglide compile, the e2e server and Playwright.
+			'project.inlang/',
+			'tests/e2e/.tmp/',
 			'test-results/',
 			'playwright-report/'
 		]

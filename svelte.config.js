@@ -30,7 +30,10 @@ const config = {
 				'form-action': ['self'],
 				'frame-ancestors': ['none']
 			}
-		}
+		},
+		// src/instrumentation.server.ts sets adapter-node defaults (BODY_SIZE_LIMIT,
+		// SHUTDOWN_TIMEOUT) before the server loads, however it is started.
+		experimental: { instrumentation: { server: true } }
 	}
 };
 

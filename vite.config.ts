@@ -1,9 +1,29 @@
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { stripVTControlCharacters } from 'node:util';
+import { createLogger } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+// The build would list every file it writes with its size (about 400 lines, twice): the
+// log keeps the steps, warnings and errors, not that list.
+const logger = createLogger();
+const logInfo = logger.info.bind(logger);
+const FILE_SIZE = /^\S+\s+[\d.,]+ kB(\s|$)/;
+logger.info = (message, options) => {
+	const kept = message
+		.split('\n')
+		.filter((line) => !FILE_SIZE.test(stripVTControlCharacters(line).trim()));
+	if (kept.some((line) => line.trim() !== '')) logInfo(kept.join('\n'), options);
+};
+
 export default defineConfig({
+	customLogger: logger,
+	build: {
+		reportCompressedSize: false,
+		// Not the per-plugin timing report after every build.
+		rolldownOptions: { checks: { pluginTimings: false } }
+	},
 	plugins: [
 		paraglideVitePlugin({
 			project: './project.inlang',
@@ -25,7 +45,12 @@ export default defineConfig({
 				// Server-rendered pages are never served from a shared shell: a signed-in page
 				// must not reach the next person who uses the phone.
 				navigateFallback: null,
-				globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff2}', 'prerendered/**/*.html'],
+				// `webmanifest` in the list keeps the plugin from adding its own pattern for a
+				// static manifest file, which matches nothing here (the manifest is a route).
+				globPatterns: [
+					'client/**/*.{js,css,ico,png,svg,webp,woff2,webmanifest}',
+					'prerendered/**/*.html'
+				],
 				runtimeCaching: [
 					{
 						urlPattern: ({ request }) => request.mode === 'navigate',

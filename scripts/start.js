@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 process.env.PORT ||= '3000';
 process.env.ORIGIN ||= `http://localhost:${process.env.PORT}`;
 process.env.NODE_ENV ||= 'production';
-// Household imports upload spreadsheets of up to 40 MB.
-process.env.BODY_SIZE_LIMIT ||= '45M';
+// BODY_SIZE_LIMIT and SHUTDOWN_TIMEOUT have Levee's defaults in the build itself
+// (src/instrumentation.server.ts), so `node build` behaves the same.
 
 if (!existsSync(new URL('../build/index.js', import.meta.url))) {
 	console.error(

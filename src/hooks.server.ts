@@ -1,6 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { building } from '$app/environment';
+import { building, dev } from '$app/environment';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { m } from '$lib/paraglide/messages';
 import { database, exitOnStartupError, startDatabase } from '$lib/server/startup';
@@ -12,12 +12,16 @@ import { log } from '$lib/server/logger';
 import { handleSecurityHeaders } from '$lib/server/security-headers';
 import { newId } from '$lib/server/db/ids';
 import { describeError } from '$lib/server/db/errors';
+import { stopGracefullyOnSignals } from '$lib/server/shutdown';
 
 export const init: ServerInit = async () => {
 	// Prerendering the offline page at build time needs no database.
 	if (building) return;
+	const opening = startDatabase();
+	// The built server only: the dev server stops the way Vite does.
+	if (!dev) stopGracefullyOnSignals(opening);
 	try {
-		await startDatabase();
+		await opening;
 	} catch (error) {
 		exitOnStartupError(error);
 	}

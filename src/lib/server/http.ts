@@ -142,11 +142,13 @@ function bodyStatus(caught: unknown): 400 | 413 {
  * broken multipart, over the size limit) is the client's fault: a 400 or 413 page in the
  * person's language, never a 500.
  */
-export async function readForm(event: RequestEvent): Promise<FormData> {
+export async function readForm(event: RequestEvent, tooLarge?: DomainError): Promise<FormData> {
 	try {
 		return await event.request.formData();
 	} catch (caught) {
 		const status = bodyStatus(caught);
+		// A page with its own answer to an oversized upload (the import page) gives it.
+		if (status === 413 && tooLarge) throw tooLarge;
 		error(status, translate(status === 413 ? 'input_error_too_large' : 'input_error_bad_request'));
 	}
 }

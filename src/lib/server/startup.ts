@@ -9,14 +9,17 @@ import { DEMO_COUNTY_CODE, seedDemoCounty } from './demo';
 import { DEMO_ACCOUNTS, seedDemoAccounts, type DemoSignIns } from './demo/accounts';
 import { log } from './logger';
 
-let current: Promise<Database> | null = null;
+// The open database lives on globalThis: when the dev server reloads this module after an
+// edit, it keeps using the open database instead of opening the locked data folder twice.
+const CURRENT = Symbol.for('levee.database');
+const globals = globalThis as { [CURRENT]?: Promise<Database> | null };
 
 /**
  * Opens the configured database, applies migrations and, on an empty embedded database,
  * loads the demo county. Called once from the server's init hook.
  */
 export function startDatabase(): Promise<Database> {
-	current ??= (async () => {
+	globals[CURRENT] ??= (async () => {
 		const config = readConfig();
 		const database = await openDatabase(
 			config.databaseUrl
@@ -45,7 +48,7 @@ export function startDatabase(): Promise<Database> {
 		);
 		return database;
 	})();
-	return current;
+	return globals[CURRENT];
 }
 
 export function printDemoSignIns(signIns: DemoSignIns): void {
@@ -65,7 +68,7 @@ export function printDemoSignIns(signIns: DemoSignIns): void {
 
 /** Tests hand in their own database instead of the configured one. */
 export function useDatabase(database: Database): void {
-	current = Promise.resolve(database);
+	globals[CURRENT] = Promise.resolve(database);
 }
 
 /** The open database; routes and hooks run after start-up, so it is always there. */

@@ -7,6 +7,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema';
 import { StartupError, describeConnectionError, describePostgresTarget } from './errors';
+import { lockDataFolder, type DataFolderLock } from './lock';
 
 export type Schema = typeof schema;
 /** The typed database handle every domain function takes; a transaction is one too. */
@@ -73,11 +74,14 @@ async function openPglite(dataDir: string | null): Promise<Database> {
 			);
 		}
 	}
+	// One process per data folder (./lock.ts); released when the database is closed.
+	const lock: DataFolderLock | null = dataDir ? lockDataFolder(dataDir) : null;
 	let client: PGlite;
 	try {
 		client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
 		await client.query('select 1');
 	} catch (error) {
+		lock?.release();
 		throw new StartupError(
 			`The data folder ${dataDir} does not hold a readable Levee database (corrupted, or written by another PGlite version): ${describeConnectionError(error)}`
 		);
@@ -87,7 +91,13 @@ async function openPglite(dataDir: string | null): Promise<Database> {
 		db,
 		driver: 'pglite',
 		ping: () => pingDb(db),
-		close: () => client.close()
+		close: async () => {
+			try {
+				await client.close();
+			} finally {
+				lock?.release();
+			}
+		}
 	};
 }
 

@@ -16,6 +16,17 @@ export const load: PageServerLoad = async (event) => {
 	return { maxCsvMb: MAX_CSV_BYTES / 1024 / 1024, maxXlsxMb: MAX_XLSX_BYTES / 1024 / 1024 };
 };
 
+/**
+ * The posted form. An upload larger than the server takes (BODY_SIZE_LIMIT, README) is
+ * refused while it is read: that becomes the page's own message, not an error page.
+ */
+function postedForm(event: RequestEvent): Promise<FormData> {
+	return readForm(
+		event,
+		DomainError.invalid('file', 'import_file_too_large', { limitMb: MAX_CSV_BYTES / 1024 / 1024 })
+	);
+}
+
 async function uploadedFile(
 	event: RequestEvent,
 	data: FormData
@@ -29,9 +40,9 @@ async function uploadedFile(
 export const actions: Actions = {
 	preview: async (event) => {
 		const user = await requireRole(event, 'county_admin');
-		const data = await readForm(event);
 		const { db } = await database();
 		try {
+			const data = await postedForm(event);
 			const file = await uploadedFile(event, data);
 			return {
 				preview: await previewImport(db, user, file.bytes, file.name, todayInChina()),
@@ -43,10 +54,10 @@ export const actions: Actions = {
 	},
 	apply: async (event) => {
 		const user = await requireRole(event, 'county_admin');
-		const data = await readForm(event);
 		const { db } = await database();
 		let result;
 		try {
+			const data = await postedForm(event);
 			const file = await uploadedFile(event, data);
 			result = await applyImport(
 				db,
