@@ -102,7 +102,18 @@ function plausible(field: string): string {
 		locale: 'en',
 		relation: '子',
 		sex: 'male',
-		phone: '13800138000'
+		phone: '13800138000',
+		// Choices, so that one hostile field is not hidden behind a refused choice.
+		measure: 'industry',
+		category: 'unstable',
+		risks: 'illness',
+		risk: 'illness',
+		labourCapacity: 'full',
+		health: 'healthy',
+		event: 'birth',
+		subtype: 'dibao',
+		payBasis: 'monthly',
+		jobTitle: '缝纫工'
 	};
 	if (known[bare]) return known[bare];
 	if (/month/i.test(bare)) return '2026-05';
