@@ -69,7 +69,7 @@ function kindOf(field: string): FieldKind {
 const SHARP: Record<FieldKind, string[]> = {
 	date: ['2026-02-30', '0000-01-01', '9999-12-31'],
 	month: ['2026-13', '0000-01', '9999-12'],
-	number: ['12,5', '-1', '1e400', '99999999999999999999'],
+	number: ['12,5', '-1', '1e400', '999999999', '99999999999999999999'],
 	text: ['\u0007', LONG]
 };
 
