@@ -36,10 +36,7 @@ const LONG = '长'.repeat(10_000);
 /** Sent as every field at once (and each JSON key), as text. */
 const CATALOGUE: string[] = [
 	'2026-02-30',
-	'0000-01-01',
 	'9999-12-31',
-	'2026-13',
-	'\u0000',
 	'a\u0000b',
 	'\u0001\u0007\u001b[31m',
 	'\ud800',
@@ -47,21 +44,11 @@ const CATALOGUE: string[] = [
 	'12,5',
 	'-1',
 	'1e400',
-	'NaN',
-	'99999999999999999999999',
 	'not-a-uuid'
 ];
 
 /** Sent as every query parameter a load or GET endpoint reads. */
-const QUERY_CATALOGUE: string[] = [
-	'2026-02-30',
-	'+275760-09-13',
-	'\u0000',
-	LONG,
-	'-1',
-	'1e400',
-	'not-a-uuid'
-];
+const QUERY_CATALOGUE: string[] = ['2026-02-30', '+275760-09-13', '\u0000', LONG, '1e400'];
 
 type FieldKind = 'date' | 'month' | 'number' | 'text';
 
@@ -80,9 +67,9 @@ function kindOf(field: string): FieldKind {
 
 /** The sharp values for each kind of field, sent to all fields of the kind at once. */
 const SHARP: Record<FieldKind, string[]> = {
-	date: ['2026-02-30', '0000-01-01', '9999-12-31', '1899-12-31'],
+	date: ['2026-02-30', '0000-01-01', '9999-12-31'],
 	month: ['2026-13', '0000-01', '9999-12'],
-	number: ['12,5', '1,2345', '-1', '1e400', 'NaN', '99999999999999999999'],
+	number: ['12,5', '-1', '1e400', '999999999', '99999999999999999999'],
 	text: ['\u0007', LONG]
 };
 
@@ -115,7 +102,18 @@ function plausible(field: string): string {
 		locale: 'en',
 		relation: '子',
 		sex: 'male',
-		phone: '13800138000'
+		phone: '13800138000',
+		// Choices, so that one hostile field is not hidden behind a refused choice.
+		measure: 'industry',
+		category: 'unstable',
+		risks: 'illness',
+		risk: 'illness',
+		labourCapacity: 'full',
+		health: 'healthy',
+		event: 'birth',
+		subtype: 'dibao',
+		payBasis: 'monthly',
+		jobTitle: '缝纫工'
 	};
 	if (known[bare]) return known[bare];
 	if (/month/i.test(bare)) return '2026-05';
