@@ -437,7 +437,11 @@ function memberChanges(
 		) {
 			same = before[key] === after[key];
 		} else if (key === 'phone') {
-			same = (patch.phone ?? null) === (stored.phone ?? storedHeadPhone);
+			// An empty cell empties only a phone of the person's own; the household keeps its.
+			same =
+				patch.phone == null
+					? stored.phone === null
+					: patch.phone === (stored.phone ?? storedHeadPhone);
 		} else {
 			same = (patch[key] ?? null) === (stored[key as keyof MemberRow] ?? null);
 		}
