@@ -246,12 +246,7 @@ interface StoredMonitoring {
 	measures: Set<string>;
 }
 
-async function existingMonitoring(
-	db: Db,
-	countyId: string,
-	ids: string[],
-	options: CountyOptions
-) {
+async function existingMonitoring(db: Db, countyId: string, ids: string[], options: CountyOptions) {
 	const found = new Map<string, StoredMonitoring>();
 	const get = (id: string) => {
 		let m = found.get(id);
@@ -541,7 +536,9 @@ function monitoringChanges(
 	if (plan.status !== s.status) changed.push('riskEliminated');
 	// The first identification month is kept once known.
 	if (s.monitoredSince === null && plan.since !== null) changed.push('identifiedMonth');
-	if (plan.eliminatedOn !== s.eliminatedOn) changed.push('eliminatedMonth');
+	// The registry knows months: 2025-06-17 and 202506 are the same elimination.
+	if (plan.eliminatedOn?.slice(0, 7) !== s.eliminatedOn?.slice(0, 7))
+		changed.push('eliminatedMonth');
 	if (plan.eliminationMethod !== s.eliminationMethod) changed.push('eliminationMethod');
 	const codes = (risks: Map<string, unknown>) => [...risks.keys()].sort().join(',');
 	let risksDiffer = codes(plan.risks) !== codes(s.risks);
@@ -551,9 +548,24 @@ function monitoringChanges(
 			risksDiffer = true;
 	}
 	if (risksDiffer) changed.push('risk1');
-	if (plan.measures.some((x) => !s.measures.has(measureKey(x.measure, x.description, options))))
+	if (plan.measures.some((x) => !knownMeasure(s.measures, x, options)))
 		changed.push('measureIndustry');
 	return changed;
+}
+
+/**
+ * A measure the household already has: the same text in the same registry column, or a
+ * cell that joins several known ones with ；(how the export writes two measures of one kind
+ * on a one-person household).
+ */
+function knownMeasure(
+	known: ReadonlySet<string>,
+	m: { measure: string; description: string },
+	options: CountyOptions
+): boolean {
+	if (known.has(measureKey(m.measure, m.description, options))) return true;
+	const parts = m.description.split('；');
+	return parts.length > 1 && parts.every((part) => known.has(measureKey(m.measure, part, options)));
 }
 
 interface Plan {
@@ -935,7 +947,11 @@ async function writeMonitoring(
 			category: plan.category,
 			status: plan.status,
 			monitoredSince: stored?.monitoredSince ?? plan.since,
-			eliminatedOn: plan.eliminatedOn,
+			// A known day of elimination stays when the file says the same month.
+			eliminatedOn:
+				stored?.eliminatedOn && stored.eliminatedOn.slice(0, 7) === plan.eliminatedOn?.slice(0, 7)
+					? stored.eliminatedOn
+					: plan.eliminatedOn,
 			eliminationMethod: plan.eliminationMethod,
 			updatedAt: new Date()
 		});
@@ -972,9 +988,8 @@ async function writeMonitoring(
 		// Re-importing the same file does not add the same measure again.
 		const seen = new Set(stored?.measures ?? []);
 		for (const m of plan.measures) {
-			const key = measureKey(m.measure, m.description, options);
-			if (seen.has(key)) continue;
-			seen.add(key);
+			if (knownMeasure(seen, m, options)) continue;
+			seen.add(measureKey(m.measure, m.description, options));
 			measures.push({
 				countyId,
 				id: newId(),
