@@ -942,7 +942,10 @@ function findVillage(index: VillageIndex, township: string, village: string): Pl
 	const core = villageCore(village);
 	const byCore = exact.length > 1 ? exact : [...villages.values()].filter((v) => v.cores.has(core));
 	if (byCore.length === 1) return { kind: 'found', code: byCore[0].code, alias: village };
-	if (byCore.length > 1) return { kind: 'ambiguous', candidates: byCore.map((v) => v.label) };
+	if (byCore.length > 1) {
+		const sorted = [...byCore].sort((a, b) => (a.code < b.code ? -1 : 1));
+		return { kind: 'ambiguous', candidates: sorted.map((v) => v.label) };
+	}
 	return { kind: 'unknown' };
 }
 
