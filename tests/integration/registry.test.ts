@@ -13,6 +13,7 @@ import { DomainError } from '../../src/lib/server/errors';
 import { registryExportTable } from '../../src/lib/server/households/export';
 import { applyImport, previewImport } from '../../src/lib/server/households/import';
 import { households, members } from '../../src/lib/server/households/schema';
+import { createHousehold } from '../../src/lib/server/households';
 import { actorFor, buildWorld, type World } from './fixtures';
 import { freshDatabase } from './helpers';
 
@@ -194,6 +195,48 @@ describe('every registry value list survives import and export unchanged', () =>
 			['丧失劳动力', 'none', null, 'healthy'],
 			['技能劳动力', 'full', '残疾', 'disabled']
 		]);
+	});
+});
+
+describe('the household forms', () => {
+	it('store the registry’s 劳动技能 as chosen and derive Levee’s category from it', async () => {
+		const id = await createHousehold(
+			database.db,
+			admin,
+			{
+				householdNumber: '1304341080688801',
+				villageCode: '130434108068',
+				address: '',
+				phone: '',
+				registeredOn: TODAY,
+				head: {
+					name: '李技能',
+					idNumber: idNumber('19800101'),
+					relation: '户主',
+					labourSkill: '技能劳动力',
+					health: 'chronic',
+					schooling: '',
+					ethnicity: '回族',
+					education: '高中',
+					workingAway: '',
+					resident: 'on',
+					inSchool: '',
+					labourCapacity: ''
+				}
+			},
+			TODAY
+		);
+		const [person] = await database.db.select().from(members).where(eq(members.householdId, id));
+		expect(person).toMatchObject({
+			labourSkill: '技能劳动力',
+			labourCapacity: 'full',
+			healthStatus: '长期慢性病',
+			ethnicity: '回族',
+			education: '高中',
+			inSchool: false
+		});
+		const [row] = await exported(['1304341080688801']);
+		expect(row).toMatchObject({ 劳动技能: '技能劳动力', 健康状况: '长期慢性病', 民族: '回族' });
 	});
 });
 
