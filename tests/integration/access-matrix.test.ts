@@ -9,6 +9,7 @@ import { hashToken } from '../../src/lib/server/auth/tokens';
 import { useDatabase } from '../../src/lib/server/startup';
 import { systemActor } from '../../src/lib/server/auth/actor';
 import { members } from '../../src/lib/server/households/schema';
+import { villageAliases } from '../../src/lib/server/divisions/schema';
 import { postLedgerEntry } from '../../src/lib/server/income';
 import { actorFor, addFactoryWorld, buildWorld, type FactoryWorld, type World } from './fixtures';
 import { addPickingEntry, addPlantingWorld, type PlantingWorld } from './fixtures';
@@ -98,6 +99,25 @@ const MATRIX: Record<string, Case> = {
 	'/admin/divisions/[county]/[township] action:rename': {
 		expect: only('admin'),
 		form: () => ({ code: '130434108068', name: '东代固社区' })
+	},
+	'/admin/divisions/[county]/[township] action:addAlias': {
+		expect: only('admin'),
+		form: () => ({ code: '130434108068', alias: '东代固村' })
+	},
+	'/admin/divisions/[county]/[township] action:removeAlias': {
+		expect: only('admin'),
+		form: async ({ db }) => {
+			await db
+				.insert(villageAliases)
+				.values({
+					villageCode: '130434108069',
+					townshipCode: '130434108',
+					countyCode: '130434',
+					alias: '西代固村'
+				})
+				.onConflictDoNothing();
+			return { code: '130434108069', alias: '西代固村' };
+		}
 	},
 	'/admin/users load': { expect: only(...STAFF) },
 	'/admin/users action:create': { expect: only(...ADMINS) },

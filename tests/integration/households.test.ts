@@ -8,13 +8,13 @@ import { DomainError } from '../../src/lib/server/errors';
 import {
 	addMember,
 	createHousehold,
-	exportHouseholdRows,
 	getHousehold,
 	listHouseholds,
 	memberLeaves,
 	updateMember
 } from '../../src/lib/server/households';
 import { applyImport, previewImport } from '../../src/lib/server/households/import';
+import { registryExportTable } from '../../src/lib/server/households/export';
 import { households, members } from '../../src/lib/server/households/schema';
 import {
 	householdLedger,
@@ -694,8 +694,14 @@ describe('importing the national registry export', () => {
 		]);
 		const before = await database.db.select({ n: count() }).from(households);
 		const preview = await previewImport(database.db, admin, file, 'export.csv', TODAY);
-		expect(preview.households).toEqual({ valid: 3, new: 2, updated: 1, rejected: 1 });
-		expect(preview.members).toEqual({ valid: 4, new: 3, updated: 1 });
+		expect(preview.households).toEqual({
+			valid: 3,
+			new: 2,
+			updated: 1,
+			unchanged: 0,
+			rejected: 1
+		});
+		expect(preview.members).toEqual({ valid: 4, new: 3, updated: 1, unchanged: 0 });
 		expect(preview.problems).toEqual([
 			{ rowNumber: 6, column: '证件号码', key: 'import_error_id_check' }
 		]);
@@ -737,9 +743,10 @@ describe('importing the national registry export', () => {
 			TODAY
 		);
 		expect(result).toEqual({
-			households: { created: 2, updated: 1 },
-			members: { created: 3, updated: 1 },
-			rejectedHouseholds: 1
+			households: { created: 2, updated: 1, unchanged: 0 },
+			members: { created: 3, updated: 1, unchanged: 0 },
+			rejectedHouseholds: 1,
+			aliasesRemembered: 0
 		});
 		const [xiuying] = await database.db.select().from(members).where(eq(members.name, '王秀英'));
 		expect(xiuying.health).toBe('serious');
@@ -765,7 +772,8 @@ describe('importing the national registry export', () => {
 			preview.fileHash,
 			TODAY
 		);
-		expect(again.members).toEqual({ created: 0, updated: 4 });
+		expect(again.members).toEqual({ created: 0, updated: 0, unchanged: 4 });
+		expect(again.households).toEqual({ created: 0, updated: 0, unchanged: 3 });
 		const [{ n }] = await database.db
 			.select({ n: count() })
 			.from(members)
@@ -799,25 +807,26 @@ describe('importing the national registry export', () => {
 	});
 
 	it('exports the filtered list with identity numbers masked unless revealed', async () => {
-		const rows = await exportHouseholdRows(
+		const [header, ...rows] = await registryExportTable(
 			database.db,
 			admin,
 			{ query: '1304341080689001' },
-			false
+			false,
+			TODAY
 		);
-		expect(rows.map((r) => r.name)).toEqual(['李建国', '赵桂兰']);
-		expect(rows[0].idNumber).toBe(`${headA.slice(0, 6)}********${headA.slice(-4)}`);
-		expect(rows[0]).toMatchObject({
-			category: 'marginal',
-			status: 'monitored',
-			risks: ['illness']
-		});
-		const revealed = await exportHouseholdRows(
+		const col = (name: string) => header.indexOf(name);
+		expect(rows.map((r) => r[col('姓名')])).toEqual(['李建国', '赵桂兰']);
+		expect(rows[0][col('证件号码')]).toBe(`${headA.slice(0, 6)}********${headA.slice(-4)}`);
+		expect(rows[0][col('监测对象类别')]).toBe('边缘易致贫户');
+		expect(rows[0][col('风险是否已消除')]).toBe('否');
+		expect(rows[0][col('致贫/返贫风险1')]).toBe('因病');
+		const [, ...revealed] = await registryExportTable(
 			database.db,
 			admin,
 			{ query: '1304341080689001' },
-			true
+			true,
+			TODAY
 		);
-		expect(revealed[0].idNumber).toBe(headA);
+		expect(revealed[0][col('证件号码')]).toBe(headA);
 	});
 });

@@ -397,6 +397,8 @@ describe('reading a registry file', () => {
 			households: [],
 			rejected: [],
 			ignoredRows: [],
+			maskedIds: 0,
+			aliasesUsed: [],
 			problems: [
 				{
 					rowNumber: 2,
@@ -585,11 +587,15 @@ describe('validating registry rows', () => {
 });
 
 describe('import messages', () => {
-	const load = (name: string): Record<string, string> =>
-		JSON.parse(readFileSync(new URL(`../../messages/${name}`, import.meta.url), 'utf8')) as Record<
-			string,
-			string
-		>;
+	const load = (name: string): Record<string, string> => ({
+		...(JSON.parse(
+			readFileSync(new URL(`../../messages/${name}`, import.meta.url), 'utf8')
+		) as Record<string, string>),
+		// Keys added for the registry work live in its own message folder.
+		...(JSON.parse(
+			readFileSync(new URL(`../../messages/registry/${name}`, import.meta.url), 'utf8')
+		) as Record<string, string>)
+	});
 
 	it('has Chinese and English text for every key', () => {
 		const keys = [...IMPORT_PROBLEM_KEYS, ...Object.values(IMPORT_FILE_KEYS)];

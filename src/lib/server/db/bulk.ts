@@ -43,3 +43,48 @@ export async function bulkInsert<T extends PgTable>(
 		);
 	}
 }
+
+/**
+ * Updates many rows of a county table by id, as one JSON parameter per batch (UPDATE …
+ * FROM jsonb_to_recordset): the columns set are the keys of the rows besides `id`, so a
+ * file without a column leaves that column alone. `updated_at` is set to now().
+ */
+export async function bulkUpdate<T extends PgTable>(
+	db: Db,
+	table: T,
+	countyId: string,
+	rows: ({ id: string } & Partial<T['$inferInsert']>)[],
+	options: { batch?: number } = {}
+): Promise<void> {
+	if (rows.length === 0) return;
+	const config = getTableConfig(table);
+	const keys = new Set<string>();
+	for (const row of rows) for (const key of Object.keys(row)) keys.add(key);
+	const columns = config.columns.filter((c) => keys.has(c.name) && !c.generated);
+	const setColumns = columns.filter((c) => c.name !== 'id');
+	const types = sql.raw(columns.map((c) => `"${snake(c.name)}" ${c.getSQLType()}`).join(', '));
+	const touched = config.columns.some((c) => c.name === 'updatedAt');
+	const set = sql.raw(
+		[
+			...setColumns.map((c) => `"${snake(c.name)}" = x."${snake(c.name)}"`),
+			...(touched && !keys.has('updatedAt') ? ['"updated_at" = now()'] : [])
+		].join(', ')
+	);
+	const target = sql.raw(`"${config.schema ? `${config.schema}"."` : ''}${config.name}"`);
+	const batch = options.batch ?? 5000;
+	for (let i = 0; i < rows.length; i += batch) {
+		const json = JSON.stringify(
+			rows.slice(i, i + batch).map((row) => {
+				const record: Record<string, unknown> = {};
+				for (const c of columns) {
+					const value = (row as Record<string, unknown>)[c.name];
+					record[snake(c.name)] = value instanceof Date ? value.toISOString() : (value ?? null);
+				}
+				return record;
+			})
+		);
+		await db.execute(
+			sql`update ${target} as t set ${set} from jsonb_to_recordset(${json}::jsonb) as x(${types}) where t."county_id" = ${countyId} and t."id" = x."id"`
+		);
+	}
+}

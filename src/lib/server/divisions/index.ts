@@ -10,7 +10,7 @@ import { DomainError } from '../errors';
 import { officialCounty } from './data';
 import { everydayVillageName } from './names';
 import { ensureCountyOptions } from '../monitoring';
-import { counties, divisions } from './schema';
+import { counties, divisions, villageAliases } from './schema';
 
 export { searchOfficialCounties } from './data';
 
@@ -237,5 +237,114 @@ export async function renameDivision(
 			after: { name: after.name }
 		});
 		return after;
+	});
+}
+
+/** The remembered spellings of a township's villages, by village code. */
+export async function listVillageAliases(
+	db: Db,
+	countyCode: string,
+	townshipCode: string
+): Promise<Map<string, string[]>> {
+	const rows = await db
+		.select({ villageCode: villageAliases.villageCode, alias: villageAliases.alias })
+		.from(villageAliases)
+		.where(
+			and(eq(villageAliases.countyCode, countyCode), eq(villageAliases.townshipCode, townshipCode))
+		)
+		.orderBy(asc(villageAliases.createdAt), asc(villageAliases.alias));
+	const aliases = new Map<string, string[]>();
+	for (const r of rows)
+		aliases.set(r.villageCode, [...(aliases.get(r.villageCode) ?? []), r.alias]);
+	return aliases;
+}
+
+function plainName(name: string): string {
+	return name.normalize('NFKC').replace(/\s/g, '');
+}
+
+/**
+ * Remembers another spelling of a village (东代固村 for 东代固居民委员会), so imports that
+ * write it match at once. A spelling names one village of a township only.
+ */
+export async function addVillageAlias(
+	db: Db,
+	actor: Actor,
+	countyCode: string,
+	villageCode: string,
+	input: unknown
+): Promise<string> {
+	const alias = plainName(typeof input === 'string' ? input : '').slice(0, 40);
+	if (!alias) throw DomainError.invalid('alias', 'registry_alias_error_empty');
+	const county = await findCountyByCode(db, countyCode);
+	if (!county) throw DomainError.notFound();
+	const village = await getDivision(db, countyCode, villageCode);
+	if (village.level !== 'village') throw DomainError.notFound();
+	if ([village.name, village.officialName].some((n) => n && plainName(n) === alias)) {
+		throw DomainError.invalid('alias', 'registry_alias_error_same');
+	}
+	return inTransaction(db, async (tx) => {
+		const [taken] = await tx
+			.select({ villageCode: villageAliases.villageCode, name: divisions.name })
+			.from(villageAliases)
+			.innerJoin(divisions, eq(divisions.code, villageAliases.villageCode))
+			.where(
+				and(
+					eq(villageAliases.townshipCode, villageCode.slice(0, 9)),
+					eq(villageAliases.alias, alias)
+				)
+			);
+		if (taken) {
+			throw DomainError.conflict('alias', 'registry_alias_error_taken', {
+				alias,
+				village: taken.name
+			});
+		}
+		await tx.insert(villageAliases).values({
+			villageCode,
+			townshipCode: villageCode.slice(0, 9),
+			countyCode,
+			alias
+		});
+		await recordAudit(tx, actor, {
+			countyId: county.id,
+			action: 'divisions.alias_add',
+			entity: 'division',
+			entityId: villageCode,
+			after: { alias }
+		});
+		return alias;
+	});
+}
+
+/** Forgets a remembered spelling of a village. */
+export async function removeVillageAlias(
+	db: Db,
+	actor: Actor,
+	countyCode: string,
+	villageCode: string,
+	alias: string
+): Promise<void> {
+	const county = await findCountyByCode(db, countyCode);
+	if (!county) throw DomainError.notFound();
+	await inTransaction(db, async (tx) => {
+		const removed = await tx
+			.delete(villageAliases)
+			.where(
+				and(
+					eq(villageAliases.countyCode, countyCode),
+					eq(villageAliases.villageCode, villageCode),
+					eq(villageAliases.alias, alias)
+				)
+			)
+			.returning({ alias: villageAliases.alias });
+		if (removed.length === 0) throw DomainError.notFound();
+		await recordAudit(tx, actor, {
+			countyId: county.id,
+			action: 'divisions.alias_remove',
+			entity: 'division',
+			entityId: villageCode,
+			before: { alias }
+		});
 	});
 }

@@ -1,4 +1,14 @@
-import { check, index, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+	check,
+	index,
+	pgTable,
+	primaryKey,
+	text,
+	timestamp,
+	unique,
+	uuid,
+	varchar
+} from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 
 /**
@@ -42,5 +52,28 @@ export const divisions = pgTable(
 			'divisions_code_length',
 			sql`(${t.level} = 'county' and length(${t.code}) = 6) or (${t.level} = 'township' and length(${t.code}) = 9) or (${t.level} = 'village' and length(${t.code}) = 12)`
 		)
+	]
+);
+
+/**
+ * Other spellings of a village that staff use in their files (东代固村 for
+ * 东代固居民委员会): an import that matched one by its core remembers it here, and county
+ * admins edit the list, so the next import matches at once. Unique within the township.
+ */
+export const villageAliases = pgTable(
+	'village_aliases',
+	{
+		villageCode: varchar({ length: 12 })
+			.notNull()
+			.references(() => divisions.code),
+		townshipCode: varchar({ length: 9 }).notNull(),
+		countyCode: varchar({ length: 6 }).notNull(),
+		alias: text().notNull(),
+		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		primaryKey({ columns: [t.villageCode, t.alias] }),
+		unique('village_aliases_township_alias_unique').on(t.townshipCode, t.alias),
+		index('village_aliases_county_idx').on(t.countyCode)
 	]
 );

@@ -4,10 +4,10 @@ import { encodeHexLowerCase } from '@oslojs/encoding';
 import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { newId } from '../db/ids';
-import { bulkInsert } from '../db/bulk';
+import { bulkInsert, bulkUpdate } from '../db/bulk';
 import { auditLog } from '../audit/schema';
 import type { UserActor } from '../auth/actor';
-import { divisions } from '../divisions/schema';
+import { divisions, villageAliases } from '../divisions/schema';
 import { DomainError } from '../errors';
 import { getCountyOptions, type CountyOptions } from '../monitoring';
 import {
@@ -17,20 +17,28 @@ import {
 	monitoringRisks
 } from '../monitoring/schema';
 import { maskIdentityNumber } from '../../identity';
-import { columnHeader } from './registry/columns';
+import { columnHeader, type RegistryField } from './registry/columns';
 import { readRegistryFile, RegistryFileError, type RawSheet } from './registry/read';
 import {
 	validateRegistryRows,
+	type ImportVillage,
 	type ParsedHousehold,
 	type ParsedMember,
 	type RegistryValidation
 } from './registry/validate';
-import { households, members, membershipEvents, type HealthState } from './schema';
+import { codeFor, measureKey, registryValues, riskWord, worksAway } from './registry/words';
+import {
+	HEAD_OF_HOUSEHOLD,
+	households,
+	members,
+	membershipEvents,
+	type HealthState
+} from './schema';
 
 /** A CSV may be 40 MB (about 100,000 households in a lean layout); an XLSX is unpacked in memory (about 150× its size), so less. */
 export const MAX_CSV_BYTES = 40 * 1024 * 1024;
 export const MAX_XLSX_BYTES = 8 * 1024 * 1024;
-const BATCH = 1000;
+const CHUNK = 5000;
 const PREVIEW_PEOPLE = 50;
 
 export interface ImportProblemView {
@@ -43,23 +51,30 @@ export interface ImportProblemView {
 export interface ImportPreview {
 	fileHash: string;
 	rows: number;
-	households: { valid: number; new: number; updated: number; rejected: number };
-	members: { valid: number; new: number; updated: number };
-	/** People whose identity number is already in the county: the import updates them. */
+	/** updated: known households the import changes; unchanged: known ones it leaves as they are. */
+	households: { valid: number; new: number; updated: number; unchanged: number; rejected: number };
+	members: { valid: number; new: number; updated: number; unchanged: number };
+	/** People already in the county whom the import changes, with the columns that change. */
 	updatedPeople: {
 		rowNumber: number;
 		name: string;
 		maskedIdNumber: string;
 		householdNumber: string;
+		columns: string[];
 	}[];
+	/** Known households whose own columns (village, phone, monitoring …) change. */
+	updatedHouseholds: { rowNumber: number; householdNumber: string; columns: string[] }[];
+	/** Village spellings matched by their core name; the import remembers them. */
+	villageAliases: { villageCode: string; villageName: string; alias: string }[];
 	problems: ImportProblemView[];
 	ignoredRows: number[];
 }
 
 export interface ImportResult {
-	households: { created: number; updated: number };
-	members: { created: number; updated: number };
+	households: { created: number; updated: number; unchanged: number };
+	members: { created: number; updated: number; unchanged: number };
 	rejectedHouseholds: number;
+	aliasesRemembered: number;
 }
 
 function hashBytes(bytes: Uint8Array): string {
@@ -70,6 +85,47 @@ function requireAdmin(actor: UserActor): void {
 	if (actor.role !== 'county_admin') throw DomainError.notFound();
 }
 
+/** Every spelling of every village of the county: official, everyday and remembered ones. */
+async function importVillages(db: Db, countyCode: string): Promise<ImportVillage[]> {
+	const [villageRows, townships, aliases] = await Promise.all([
+		db
+			.select({
+				code: divisions.code,
+				name: divisions.name,
+				officialName: divisions.officialName,
+				parentCode: divisions.parentCode
+			})
+			.from(divisions)
+			.where(and(eq(divisions.countyCode, countyCode), eq(divisions.level, 'village'))),
+		db
+			.select({ code: divisions.code, name: divisions.name, officialName: divisions.officialName })
+			.from(divisions)
+			.where(and(eq(divisions.countyCode, countyCode), eq(divisions.level, 'township'))),
+		db
+			.select({ villageCode: villageAliases.villageCode, alias: villageAliases.alias })
+			.from(villageAliases)
+			.where(eq(villageAliases.countyCode, countyCode))
+	]);
+	const townshipNames = new Map(
+		townships.map((t) => [t.code, [...new Set([t.officialName ?? t.name, t.name])]])
+	);
+	const aliasesOf = new Map<string, string[]>();
+	for (const a of aliases)
+		aliasesOf.set(a.villageCode, [...(aliasesOf.get(a.villageCode) ?? []), a.alias]);
+	// The official name first: it names the village when a spelling fits several.
+	return villageRows.flatMap((v) => {
+		const names = [...new Set([v.officialName ?? v.name, v.name])];
+		return (townshipNames.get(v.parentCode ?? '') ?? ['']).flatMap((townshipName) =>
+			names.map((name, i) => ({
+				code: v.code,
+				name,
+				townshipName,
+				aliases: i === 0 ? (aliasesOf.get(v.code) ?? []) : []
+			}))
+		);
+	});
+}
+
 /** Reads and checks a file; file-level problems become one DomainError on field 'file'. */
 async function readAndValidate(
 	db: Db,
@@ -77,7 +133,7 @@ async function readAndValidate(
 	bytes: Uint8Array,
 	fileName: string,
 	today: string
-): Promise<{ sheet: RawSheet; validation: RegistryValidation }> {
+): Promise<{ sheet: RawSheet; validation: RegistryValidation; present: Set<RegistryField> }> {
 	const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
 	const maxBytes = isZip ? MAX_XLSX_BYTES : MAX_CSV_BYTES;
 	let sheet: RawSheet;
@@ -99,125 +155,160 @@ async function readAndValidate(
 			column: sheet.missingRequired.map((f) => columnHeader(f)).join('、')
 		});
 	}
-	const villageRows = await db
-		.select({
-			code: divisions.code,
-			name: divisions.name,
-			officialName: divisions.officialName,
-			parentCode: divisions.parentCode
-		})
-		.from(divisions)
-		.where(and(eq(divisions.countyCode, actor.countyCode), eq(divisions.level, 'village')));
-	const townships = await db
-		.select({ code: divisions.code, name: divisions.name, officialName: divisions.officialName })
-		.from(divisions)
-		.where(and(eq(divisions.countyCode, actor.countyCode), eq(divisions.level, 'township')));
-	const townshipName = new Map(townships.map((t) => [t.code, t.officialName ?? t.name]));
-	// Both the everyday and the official names are accepted.
-	const villages = villageRows.flatMap((v) => {
-		const township = townshipName.get(v.parentCode ?? '') ?? '';
-		const names = new Set([v.name, v.officialName ?? v.name]);
-		return [...names].map((name) => ({ code: v.code, name, townshipName: township }));
-	});
+	if (sheet.rows.length === 0) throw DomainError.invalid('file', 'registry_file_no_rows');
 	const options = await getCountyOptions(db, actor.countyId);
 	const validation = validateRegistryRows(sheet, {
 		countyCode: actor.countyCode,
-		villages,
+		villages: await importVillages(db, actor.countyCode),
 		today,
 		monitoringCategories: options.category.filter((c) => c.code !== 'ordinary').map((c) => c.nameZh)
 	});
-	return { sheet, validation };
+	// A list exported with masked numbers: one line, not a format error on every row.
+	const people = sheet.rows.length - validation.ignoredRows.length;
+	if (validation.maskedIds > 0 && validation.maskedIds * 2 >= people) {
+		throw DomainError.invalid('file', 'registry_file_masked_ids');
+	}
+	const present = new Set(
+		sheet.headers.map((h) => h.field).filter((f): f is RegistryField => f !== null)
+	);
+	return { sheet, validation, present };
 }
 
+type HouseholdRow = typeof households.$inferSelect;
+type MemberRow = typeof members.$inferSelect;
+
 async function existingHouseholds(db: Db, countyId: string, numbers: string[]) {
-	const found = new Map<string, string>();
-	for (let i = 0; i < numbers.length; i += 5000) {
+	const found = new Map<string, HouseholdRow>();
+	for (let i = 0; i < numbers.length; i += CHUNK) {
 		const rows = await db
-			.select({ id: households.id, number: households.householdNumber })
+			.select()
 			.from(households)
 			.where(
 				and(
 					eq(households.countyId, countyId),
-					inArray(households.householdNumber, numbers.slice(i, i + 5000))
+					inArray(households.householdNumber, numbers.slice(i, i + CHUNK))
 				)
 			);
-		for (const row of rows) found.set(row.number, row.id);
+		for (const row of rows) found.set(row.householdNumber, row);
 	}
 	return found;
 }
 
 async function existingPeople(db: Db, countyId: string, idNumbers: string[]) {
-	const found = new Map<string, { id: string; householdId: string; current: boolean }>();
-	for (let i = 0; i < idNumbers.length; i += 5000) {
+	const found = new Map<string, MemberRow>();
+	for (let i = 0; i < idNumbers.length; i += CHUNK) {
 		const rows = await db
-			.select({
-				id: members.id,
-				idNumber: members.idNumber,
-				householdId: members.householdId,
-				current: members.current
-			})
+			.select()
 			.from(members)
 			.where(
-				and(eq(members.countyId, countyId), inArray(members.idNumber, idNumbers.slice(i, i + 5000)))
+				and(
+					eq(members.countyId, countyId),
+					inArray(members.idNumber, idNumbers.slice(i, i + CHUNK))
+				)
 			);
 		for (const row of rows) found.set(row.idNumber, row);
 	}
 	return found;
 }
 
-/** What an import would do, without writing anything: rejected rows with their reasons first. */
-export async function previewImport(
-	db: Db,
-	actor: UserActor,
-	bytes: Uint8Array,
-	fileName: string,
-	today: string
-): Promise<ImportPreview> {
-	requireAdmin(actor);
-	const { sheet, validation } = await readAndValidate(db, actor, bytes, fileName, today);
-	const valid = validation.households;
-	const people = valid.flatMap((h) => h.members.map((m) => ({ household: h, member: m })));
-	const [knownHouseholds, knownPeople] = await Promise.all([
-		existingHouseholds(
-			db,
-			actor.countyId,
-			valid.map((h) => h.householdNumber)
-		),
-		existingPeople(
-			db,
-			actor.countyId,
-			people.map((p) => p.member.idNumber)
-		)
-	]);
-	const updatedPeople = people.filter((p) => knownPeople.has(p.member.idNumber));
-	return {
-		fileHash: hashBytes(bytes),
-		rows: sheet.rows.length,
-		households: {
-			valid: valid.length,
-			new: valid.filter((h) => !knownHouseholds.has(h.householdNumber)).length,
-			updated: valid.filter((h) => knownHouseholds.has(h.householdNumber)).length,
-			rejected: validation.rejected.length
-		},
-		members: {
-			valid: people.length,
-			new: people.length - updatedPeople.length,
-			updated: updatedPeople.length
-		},
-		updatedPeople: updatedPeople.slice(0, PREVIEW_PEOPLE).map((p) => ({
-			rowNumber: p.member.rowNumber,
-			name: p.member.name,
-			maskedIdNumber: maskIdentityNumber(p.member.idNumber),
-			householdNumber: p.household.householdNumber
-		})),
-		problems: validation.problems.map((p) => ({
-			rowNumber: p.rowNumber,
-			column: columnHeader(p.field),
-			key: p.key,
-			params: p.params
-		})),
-		ignoredRows: validation.ignoredRows
+/** The phone of the household's other current members, to tell the head's own phone apart. */
+async function householdPhones(db: Db, countyId: string, householdIds: string[]) {
+	const found = new Map<string, { phone: string | null; relation: string; id: string }[]>();
+	for (let i = 0; i < householdIds.length; i += CHUNK) {
+		const rows = await db
+			.select({
+				id: members.id,
+				householdId: members.householdId,
+				phone: members.phone,
+				relation: members.relation
+			})
+			.from(members)
+			.where(
+				and(
+					eq(members.countyId, countyId),
+					eq(members.current, true),
+					inArray(members.householdId, householdIds.slice(i, i + CHUNK))
+				)
+			);
+		for (const row of rows)
+			found.set(row.householdId, [...(found.get(row.householdId) ?? []), row]);
+	}
+	return found;
+}
+
+interface StoredMonitoring {
+	category: string;
+	status: string;
+	monitoredSince: string | null;
+	eliminatedOn: string | null;
+	eliminationMethod: string | null;
+	risks: Map<string, string | null>;
+	measures: Set<string>;
+}
+
+async function existingMonitoring(db: Db, countyId: string, ids: string[], options: CountyOptions) {
+	const found = new Map<string, StoredMonitoring>();
+	const get = (id: string) => {
+		let m = found.get(id);
+		if (!m) {
+			m = {
+				category: 'ordinary',
+				status: 'not_monitored',
+				monitoredSince: null,
+				eliminatedOn: null,
+				eliminationMethod: null,
+				risks: new Map(),
+				measures: new Set()
+			};
+			found.set(id, m);
+		}
+		return m;
 	};
+	for (let i = 0; i < ids.length; i += CHUNK) {
+		const chunk = ids.slice(i, i + CHUNK);
+		const [records, risks, measures] = await Promise.all([
+			db
+				.select()
+				.from(monitoringRecords)
+				.where(
+					and(
+						eq(monitoringRecords.countyId, countyId),
+						inArray(monitoringRecords.householdId, chunk)
+					)
+				),
+			db
+				.select()
+				.from(monitoringRisks)
+				.where(
+					and(eq(monitoringRisks.countyId, countyId), inArray(monitoringRisks.householdId, chunk))
+				),
+			db
+				.select({
+					householdId: assistanceMeasures.householdId,
+					measure: assistanceMeasures.measure,
+					description: assistanceMeasures.description
+				})
+				.from(assistanceMeasures)
+				.where(
+					and(
+						eq(assistanceMeasures.countyId, countyId),
+						inArray(assistanceMeasures.householdId, chunk)
+					)
+				)
+		]);
+		for (const r of records) {
+			const m = get(r.householdId);
+			m.category = r.category;
+			m.status = r.status;
+			m.monitoredSince = r.monitoredSince;
+			m.eliminatedOn = r.eliminatedOn;
+			m.eliminationMethod = r.eliminationMethod;
+		}
+		for (const r of risks) get(r.householdId).risks.set(r.risk, r.written);
+		for (const m of measures)
+			get(m.householdId).measures.add(measureKey(m.measure, m.description, options));
+	}
+	return found;
 }
 
 const HEALTH: Record<string, HealthState> = {
@@ -241,59 +332,503 @@ const MEASURE_CODES: Record<string, string> = {
 	other: 'social_assistance'
 };
 
-/** The county's code for a category or risk written in Chinese in the national file. */
-function codeFor(options: CountyOptions, list: 'category' | 'risk', written: string): string {
-	const plain = written.replace(/^因/, '');
-	const found = options[list].find(
-		(o) =>
-			o.nameZh === written ||
-			o.nameZh.replace(/^因/, '') === plain ||
-			plain.startsWith(o.nameZh.replace(/^因/, ''))
-	);
-	return found?.code ?? (list === 'risk' ? 'other' : 'ordinary');
-}
-
 function monthToDate(month: string | null): string | null {
 	return month ? `${month.slice(0, 4)}-${month.slice(4, 6)}-01` : null;
 }
 
-function memberValues(member: ParsedMember) {
-	const away = member.workingAway;
-	const workingAway =
-		!!away &&
-		(!!away.place || (away.months ?? 0) > 0 || (!!away.status && !/未|无|否|不/.test(away.status)));
+type MemberPatch = Partial<typeof members.$inferInsert>;
+type HouseholdPatch = Partial<typeof households.$inferInsert>;
+
+/** Column header of each patched field, for the preview's "what changes". */
+const MEMBER_COLUMN: Record<string, RegistryField> = {
+	name: 'name',
+	relation: 'relation',
+	personNumber: 'personNumber',
+	phone: 'phone',
+	ethnicity: 'ethnicity',
+	education: 'education',
+	schooling: 'schooling',
+	inSchool: 'schooling',
+	healthStatus: 'health',
+	health: 'health',
+	labourSkill: 'labourSkill',
+	labourCapacity: 'labourSkill',
+	workStatus: 'workStatus',
+	workingAway: 'workStatus',
+	workPlace: 'workPlace',
+	workMonths: 'workMonths',
+	seriousIllnessInsurance: 'seriousIllnessInsurance',
+	householdId: 'householdNumber',
+	current: 'householdNumber'
+};
+
+/**
+ * What the file says about a person, for the columns the file has: a column the file
+ * lacks leaves the stored value alone; an empty cell empties it.
+ */
+function memberPatch(
+	m: ParsedMember,
+	present: Set<RegistryField>,
+	stored: MemberRow | undefined
+): MemberPatch & { name: string; relation: string } {
+	const patch: MemberPatch & { name: string; relation: string } = {
+		name: m.name,
+		relation: m.relation
+	};
+	if (present.has('personNumber')) patch.personNumber = m.personNumber;
+	if (present.has('phone')) patch.phone = m.phone;
+	if (present.has('ethnicity')) patch.ethnicity = m.ethnicity;
+	if (present.has('education')) patch.education = m.education;
+	if (present.has('schooling')) {
+		patch.schooling = m.schooling;
+		patch.inSchool = m.inSchool;
+	}
+	if (present.has('health')) {
+		patch.healthStatus = m.healthStatus;
+		patch.health = m.health ? HEALTH[m.health] : 'healthy';
+	}
+	if (present.has('labourSkill')) {
+		patch.labourSkill = m.labourSkill;
+		patch.labourCapacity = m.labour ?? 'full';
+	}
+	const away = m.workingAway;
+	if (present.has('workStatus')) patch.workStatus = away?.status ?? null;
+	if (present.has('workPlace')) patch.workPlace = away?.place ?? null;
+	if (present.has('workMonths')) patch.workMonths = away?.months ?? null;
+	if (present.has('workStatus') || present.has('workPlace') || present.has('workMonths')) {
+		const pick = <K extends 'workStatus' | 'workPlace' | 'workMonths'>(key: K) =>
+			key in patch ? patch[key] : (stored?.[key] ?? null);
+		patch.workingAway = worksAway(
+			pick('workStatus') as string | null,
+			pick('workPlace') as string | null,
+			pick('workMonths') as number | null
+		);
+	}
+	if (present.has('seriousIllnessInsurance'))
+		patch.seriousIllnessInsurance = m.seriousIllnessInsurance;
+	return patch;
+}
+
+/**
+ * The fields of a patch that differ from what is stored. Registry values are compared as
+ * the export writes them: a person Levee recorded as 'full' labour and a file saying
+ * 普通劳动力 agree. The head's phone is the household's phone unless given apart.
+ */
+function memberChanges(
+	patch: MemberPatch,
+	stored: MemberRow,
+	storedHeadPhone: string | null
+): string[] {
+	const changed: string[] = [];
+	const before = registryValues(stored);
+	const after = registryValues({ ...stored, ...patch } as MemberRow);
+	for (const key of Object.keys(patch) as (keyof MemberPatch)[]) {
+		let same: boolean;
+		if (
+			key === 'labourSkill' ||
+			key === 'healthStatus' ||
+			key === 'schooling' ||
+			key === 'workStatus'
+		) {
+			same = before[key] === after[key];
+		} else if (key === 'phone') {
+			// An empty cell empties only a phone of the person's own; the household keeps its.
+			same =
+				patch.phone == null
+					? stored.phone === null
+					: patch.phone === (stored.phone ?? storedHeadPhone);
+		} else {
+			same = (patch[key] ?? null) === (stored[key as keyof MemberRow] ?? null);
+		}
+		if (!same) changed.push(key);
+	}
+	return changed;
+}
+
+function householdPatch(h: ParsedHousehold, present: Set<RegistryField>): HouseholdPatch {
+	const patch: HouseholdPatch = { villageCode: h.villageCode };
+	// A file without a phone keeps the one Levee has.
+	if (h.phone !== null) patch.phone = h.phone;
+	const set = <K extends keyof HouseholdPatch>(
+		field: RegistryField,
+		key: K,
+		value: HouseholdPatch[K]
+	) => {
+		if (present.has(field)) patch[key] = value;
+	};
+	set('naturalVillage', 'naturalVillage', h.naturalVillage);
+	set('householdType', 'householdType', h.householdType);
+	set('povertyExitType', 'povertyExitType', h.povertyExitType);
+	set('povertyExitYear', 'povertyExitYear', h.povertyExitYear);
+	set('netIncomePerCapita', 'reportedIncomePerCapitaFen', h.netIncomePerCapitaFen);
+	set('minimumLivingAllowance', 'minimumLivingAllowance', h.minimumLivingAllowance);
+	set('extremePovertySupport', 'extremePovertySupport', h.extremePovertySupport);
+	set('fullNoLabourSupport', 'fullNoLabourSupport', h.fullNoLabourSupport);
+	set('dangerousHousing', 'dangerousHousing', h.dangerousHousing);
+	set('drinkingWaterSafety', 'drinkingWaterSafety', h.drinkingWaterSafety);
+	return patch;
+}
+
+const HOUSEHOLD_COLUMN: Record<string, RegistryField> = {
+	villageCode: 'village',
+	phone: 'phone',
+	naturalVillage: 'naturalVillage',
+	householdType: 'householdType',
+	povertyExitType: 'povertyExitType',
+	povertyExitYear: 'povertyExitYear',
+	reportedIncomePerCapitaFen: 'netIncomePerCapita',
+	minimumLivingAllowance: 'minimumLivingAllowance',
+	extremePovertySupport: 'extremePovertySupport',
+	fullNoLabourSupport: 'fullNoLabourSupport',
+	dangerousHousing: 'dangerousHousing',
+	drinkingWaterSafety: 'drinkingWaterSafety'
+};
+
+interface MonitoringPlan {
+	category: string;
+	status: 'not_monitored' | 'monitored' | 'eliminated';
+	since: string | null;
+	eliminatedOn: string | null;
+	eliminationMethod: string | null;
+	/** code → as written */
+	risks: Map<string, string>;
+	measures: { measure: string; description: string }[];
+}
+
+function monitoringPlan(h: ParsedHousehold, options: CountyOptions): MonitoringPlan {
+	const m = h.monitoring;
+	const risks = new Map<string, string>();
+	for (const written of m?.risks ?? []) {
+		const code = codeFor(options, 'risk', written);
+		if (!risks.has(code)) risks.set(code, written);
+	}
 	return {
-		name: member.name,
-		relation: member.relation,
-		sex: member.sex,
-		birthDate: member.birthDate,
-		labourCapacity: member.labour ?? 'full',
-		health: member.health ? HEALTH[member.health] : 'healthy',
-		inSchool: member.inSchool,
-		workingAway,
-		workPlace: workingAway ? (away?.place ?? null) : null,
-		workMonths: workingAway ? (away?.months ?? null) : null
+		category: m ? codeFor(options, 'category', m.category) : 'ordinary',
+		status: m ? (m.riskEliminated ? 'eliminated' : 'monitored') : 'not_monitored',
+		since: monthToDate(m?.identifiedMonth ?? null),
+		eliminatedOn: m?.riskEliminated ? monthToDate(m.eliminatedMonth) : null,
+		eliminationMethod: m?.riskEliminated ? m.eliminationMethod : null,
+		risks,
+		measures: h.measures.map((x) => ({
+			measure: MEASURE_CODES[x.type] ?? 'social_assistance',
+			description: x.text.slice(0, 200)
+		}))
 	};
 }
 
-/** Multi-row UPDATE … FROM (VALUES …): one statement for a thousand rows. */
-function valuesList(rows: unknown[][]) {
-	return sql.join(
-		rows.map(
-			(row) =>
-				sql`(${sql.join(
-					row.map((v) => sql`${v}`),
-					sql`, `
-				)})`
-		),
-		sql`, `
+/** The monitoring columns that differ from what is stored (as the import would write them). */
+function monitoringChanges(
+	plan: MonitoringPlan,
+	stored: StoredMonitoring | undefined,
+	options: CountyOptions
+): RegistryField[] {
+	const s = stored ?? {
+		category: 'ordinary',
+		status: 'not_monitored',
+		monitoredSince: null,
+		eliminatedOn: null,
+		eliminationMethod: null,
+		risks: new Map<string, string | null>(),
+		measures: new Set<string>()
+	};
+	const changed: RegistryField[] = [];
+	if (plan.category !== s.category) changed.push('monitoringCategory');
+	if (plan.status !== s.status) changed.push('riskEliminated');
+	// The first identification month is kept once known.
+	if (s.monitoredSince === null && plan.since !== null) changed.push('identifiedMonth');
+	// The registry knows months: 2025-06-17 and 202506 are the same elimination.
+	if (plan.eliminatedOn?.slice(0, 7) !== s.eliminatedOn?.slice(0, 7))
+		changed.push('eliminatedMonth');
+	if (plan.eliminationMethod !== s.eliminationMethod) changed.push('eliminationMethod');
+	const codes = (risks: Map<string, unknown>) => [...risks.keys()].sort().join(',');
+	let risksDiffer = codes(plan.risks) !== codes(s.risks);
+	for (const [code, written] of plan.risks) {
+		// A risk set in Levee has no spelling: the export writes the registry's word for it.
+		if (!risksDiffer && riskWord(code, s.risks.get(code) ?? null, options) !== written)
+			risksDiffer = true;
+	}
+	if (risksDiffer) changed.push('risk1');
+	if (plan.measures.some((x) => !knownMeasure(s.measures, x, options)))
+		changed.push('measureIndustry');
+	return changed;
+}
+
+/**
+ * A measure the household already has: the same text in the same registry column, or a
+ * cell that joins several known ones with ；(how the export writes two measures of one kind
+ * on a one-person household).
+ */
+function knownMeasure(
+	known: ReadonlySet<string>,
+	m: { measure: string; description: string },
+	options: CountyOptions
+): boolean {
+	if (known.has(measureKey(m.measure, m.description, options))) return true;
+	const parts = m.description.split('；');
+	return parts.length > 1 && parts.every((part) => known.has(measureKey(m.measure, part, options)));
+}
+
+interface Plan {
+	householdIds: Map<string, string>;
+	newHouseholds: (typeof households.$inferInsert)[];
+	changedHouseholds: ({ id: string } & HouseholdPatch)[];
+	unchangedHouseholds: number;
+	householdChanges: { household: ParsedHousehold; columns: string[] }[];
+	newMembers: (typeof members.$inferInsert)[];
+	changedMembers: ({ id: string } & MemberPatch)[];
+	unchangedMembers: number;
+	memberChanges: { household: ParsedHousehold; member: ParsedMember; columns: string[] }[];
+	events: (typeof membershipEvents.$inferInsert)[];
+	/** Households whose monitoring is written (new ones, and known ones that change). */
+	monitoring: { householdId: string; plan: MonitoringPlan; stored: StoredMonitoring | undefined }[];
+}
+
+/**
+ * What the import would write, compared with what the county has: new households and
+ * people, the ones that change (with the columns that do), and the ones that stay as they
+ * are. Reads only; the preview shows it and applyImport writes it.
+ */
+async function planImport(
+	db: Db,
+	actor: UserActor,
+	validation: RegistryValidation,
+	present: Set<RegistryField>,
+	options: CountyOptions,
+	today: string
+): Promise<Plan> {
+	const countyId = actor.countyId;
+	const valid = validation.households;
+	const knownHouseholds = await existingHouseholds(
+		db,
+		countyId,
+		valid.map((h) => h.householdNumber)
 	);
+	const knownPeople = await existingPeople(
+		db,
+		countyId,
+		valid.flatMap((h) => h.members.map((m) => m.idNumber))
+	);
+	// People may come from households outside the file (a move): their phones count too.
+	const knownById = new Map([...knownHouseholds.values()].map((h) => [h.id, h]));
+	const knownIds = [...knownById.keys()];
+	const [phones, monitoring] = await Promise.all([
+		householdPhones(db, countyId, knownIds),
+		present.has('monitoringCategory')
+			? existingMonitoring(db, countyId, knownIds, options)
+			: Promise.resolve(new Map<string, StoredMonitoring>())
+	]);
+	/** The head's phone as the export writes it: the household's, unless another member has it. */
+	const headPhone = (stored: HouseholdRow) => {
+		const others = phones.get(stored.id) ?? [];
+		return stored.phone && !others.some((o) => o.phone === stored.phone) ? stored.phone : null;
+	};
+
+	const plan: Plan = {
+		householdIds: new Map(),
+		newHouseholds: [],
+		changedHouseholds: [],
+		unchangedHouseholds: 0,
+		householdChanges: [],
+		newMembers: [],
+		changedMembers: [],
+		unchangedMembers: 0,
+		memberChanges: [],
+		events: [],
+		monitoring: []
+	};
+	for (const h of valid) {
+		const stored = knownHouseholds.get(h.householdNumber);
+		const patch = householdPatch(h, present);
+		const householdId = stored?.id ?? newId();
+		plan.householdIds.set(h.householdNumber, householdId);
+		const columns: string[] = [];
+		if (stored) {
+			const changed = (Object.keys(patch) as (keyof HouseholdPatch)[]).filter(
+				(key) => (patch[key] ?? null) !== (stored[key as keyof HouseholdRow] ?? null)
+			);
+			columns.push(...changed.map((key) => columnHeader(HOUSEHOLD_COLUMN[key])));
+			if (changed.length > 0) {
+				plan.changedHouseholds.push({
+					id: householdId,
+					...Object.fromEntries(changed.map((key) => [key, patch[key] ?? null]))
+				});
+			}
+		} else {
+			plan.newHouseholds.push({
+				countyId,
+				id: householdId,
+				householdNumber: h.householdNumber,
+				villageCode: h.villageCode,
+				phone: h.phone,
+				...patch
+			});
+		}
+		if (present.has('monitoringCategory')) {
+			const mPlan = monitoringPlan(h, options);
+			const before = stored ? monitoring.get(stored.id) : undefined;
+			const changed = stored ? monitoringChanges(mPlan, before, options) : ['new'];
+			if (changed.length > 0) {
+				plan.monitoring.push({ householdId, plan: mPlan, stored: before });
+				if (stored) columns.push(...changed.map((f) => columnHeader(f as RegistryField)));
+			}
+		}
+
+		let membersChanged = false;
+		for (const m of h.members) {
+			const known = knownPeople.get(m.idNumber);
+			const values = memberPatch(m, present, known);
+			if (!known) {
+				const id = newId();
+				plan.newMembers.push({
+					countyId,
+					id,
+					householdId,
+					idNumber: m.idNumber,
+					sex: m.sex,
+					birthDate: m.birthDate,
+					...values
+				});
+				// First registered by this import: the membership history starts today.
+				plan.events.push({
+					countyId,
+					id: newId(),
+					householdId,
+					memberId: id,
+					kind: 'registered',
+					happenedOn: today,
+					note: null,
+					recordedBy: actor.userId
+				});
+				membersChanged = true;
+				continue;
+			}
+			const storedHousehold = knownById.get(known.householdId);
+			const changed = memberChanges(
+				values,
+				known,
+				known.relation === HEAD_OF_HOUSEHOLD && storedHousehold ? headPhone(storedHousehold) : null
+			);
+			const moved = known.householdId !== householdId || !known.current;
+			if (moved) changed.push('householdId');
+			if (changed.length === 0) {
+				plan.unchangedMembers++;
+				continue;
+			}
+			membersChanged = true;
+			plan.changedMembers.push({ id: known.id, ...values, householdId, current: true });
+			plan.memberChanges.push({
+				household: h,
+				member: m,
+				columns: [...new Set(changed.map((key) => columnHeader(MEMBER_COLUMN[key] ?? 'name')))]
+			});
+			if (moved) {
+				if (known.current) {
+					plan.events.push({
+						countyId,
+						id: newId(),
+						householdId: known.householdId,
+						memberId: known.id,
+						kind: 'moved_out',
+						happenedOn: today,
+						note: null,
+						recordedBy: actor.userId
+					});
+				}
+				plan.events.push({
+					countyId,
+					id: newId(),
+					householdId,
+					memberId: known.id,
+					kind: 'moved_in',
+					happenedOn: today,
+					note: null,
+					recordedBy: actor.userId
+				});
+			}
+		}
+		if (stored) {
+			if (columns.length > 0) plan.householdChanges.push({ household: h, columns });
+			if (columns.length === 0 && !membersChanged) plan.unchangedHouseholds++;
+		}
+	}
+	return plan;
+}
+
+/** What an import would do, without writing anything: rejected rows with their reasons first. */
+export async function previewImport(
+	db: Db,
+	actor: UserActor,
+	bytes: Uint8Array,
+	fileName: string,
+	today: string
+): Promise<ImportPreview> {
+	requireAdmin(actor);
+	const { sheet, validation, present } = await readAndValidate(db, actor, bytes, fileName, today);
+	const options = await getCountyOptions(db, actor.countyId);
+	const plan = await planImport(db, actor, validation, present, options, today);
+	const valid = validation.households;
+	const people = valid.reduce((n, h) => n + h.members.length, 0);
+	const known = valid.length - plan.newHouseholds.length;
+	const villageNames = await namesOf(
+		db,
+		validation.aliasesUsed.map((a) => a.villageCode)
+	);
+	return {
+		fileHash: hashBytes(bytes),
+		rows: sheet.rows.length,
+		households: {
+			valid: valid.length,
+			new: plan.newHouseholds.length,
+			updated: known - plan.unchangedHouseholds,
+			unchanged: plan.unchangedHouseholds,
+			rejected: validation.rejected.length
+		},
+		members: {
+			valid: people,
+			new: plan.newMembers.length,
+			updated: plan.changedMembers.length,
+			unchanged: plan.unchangedMembers
+		},
+		updatedPeople: plan.memberChanges.slice(0, PREVIEW_PEOPLE).map((c) => ({
+			rowNumber: c.member.rowNumber,
+			name: c.member.name,
+			maskedIdNumber: maskIdentityNumber(c.member.idNumber),
+			householdNumber: c.household.householdNumber,
+			columns: c.columns
+		})),
+		updatedHouseholds: plan.householdChanges.slice(0, PREVIEW_PEOPLE).map((c) => ({
+			rowNumber: c.household.rowNumbers[0],
+			householdNumber: c.household.householdNumber,
+			columns: c.columns
+		})),
+		villageAliases: validation.aliasesUsed.map((a) => ({
+			...a,
+			villageName: villageNames.get(a.villageCode) ?? a.villageCode
+		})),
+		problems: validation.problems.map((p) => ({
+			rowNumber: p.rowNumber,
+			column: columnHeader(p.field),
+			key: p.key,
+			params: p.params
+		})),
+		ignoredRows: validation.ignoredRows
+	};
+}
+
+async function namesOf(db: Db, codes: string[]): Promise<Map<string, string>> {
+	if (codes.length === 0) return new Map();
+	const rows = await db
+		.select({ code: divisions.code, name: divisions.officialName, everyday: divisions.name })
+		.from(divisions)
+		.where(inArray(divisions.code, [...new Set(codes)]));
+	return new Map(rows.map((r) => [r.code, r.name ?? r.everyday]));
 }
 
 /**
  * Writes every valid household of the previewed file in one transaction: new households
- * and people are created, known ones (by household number and identity number) updated.
- * A failure anywhere writes nothing. The file must be the one that was previewed.
+ * and people are created, known ones (by household number and identity number) updated
+ * where the file differs, and left alone where it does not. A failure anywhere writes
+ * nothing. The file must be the one that was previewed.
  */
 export async function applyImport(
 	db: Db,
@@ -306,144 +841,76 @@ export async function applyImport(
 	requireAdmin(actor);
 	if (hashBytes(bytes) !== previewedHash)
 		throw DomainError.conflict('file', 'import_error_file_changed');
-	const { validation } = await readAndValidate(db, actor, bytes, fileName, today);
+	const { validation, present } = await readAndValidate(db, actor, bytes, fileName, today);
 	const options = await getCountyOptions(db, actor.countyId);
 	const countyId = actor.countyId;
 	const valid = validation.households;
 
 	return inTransaction(db, async (tx) => {
-		const knownHouseholds = await existingHouseholds(
-			tx,
-			countyId,
-			valid.map((h) => h.householdNumber)
-		);
-		const knownPeople = await existingPeople(
-			tx,
-			countyId,
-			valid.flatMap((h) => h.members.map((m) => m.idNumber))
-		);
-		const householdIds = new Map<string, string>();
-		const newHouseholds: (typeof households.$inferInsert)[] = [];
-		const changedHouseholds: unknown[][] = [];
-		for (const h of valid) {
-			const id = knownHouseholds.get(h.householdNumber);
-			if (id) {
-				householdIds.set(h.householdNumber, id);
-				changedHouseholds.push([id, h.villageCode, h.phone]);
-			} else {
-				const created = newId();
-				householdIds.set(h.householdNumber, created);
-				newHouseholds.push({
-					countyId,
-					id: created,
-					householdNumber: h.householdNumber,
-					villageCode: h.villageCode,
-					phone: h.phone
-				});
-			}
-		}
-		await bulkInsert(tx, households, newHouseholds);
-		for (let i = 0; i < changedHouseholds.length; i += BATCH) {
-			await tx.execute(sql`update ${households} set village_code = v.village_code, phone = coalesce(v.phone, ${households.phone}), updated_at = now()
-				from (values ${valuesList(changedHouseholds.slice(i, i + BATCH))}) as v(id, village_code, phone)
-				where ${households.countyId} = ${countyId} and ${households.id} = v.id::uuid`);
-		}
+		const plan = await planImport(tx, actor, validation, present, options, today);
+		await bulkInsert(tx, households, plan.newHouseholds);
+		await bulkUpdate(tx, households, countyId, plan.changedHouseholds);
+		await bulkInsert(tx, members, plan.newMembers);
+		await bulkUpdate(tx, members, countyId, plan.changedMembers);
+		await bulkInsert(tx, membershipEvents, plan.events);
+		await writeMonitoring(tx, actor, countyId, plan.monitoring, options, today);
 
-		const newMembers: (typeof members.$inferInsert)[] = [];
-		const changedMembers: unknown[][] = [];
-		const events: (typeof membershipEvents.$inferInsert)[] = [];
-		for (const h of valid) {
-			const householdId = householdIds.get(h.householdNumber)!;
-			for (const m of h.members) {
-				const values = memberValues(m);
-				const known = knownPeople.get(m.idNumber);
-				if (known) {
-					changedMembers.push([
-						known.id,
-						householdId,
-						values.name,
-						values.relation,
-						values.labourCapacity,
-						values.health,
-						values.inSchool,
-						values.workingAway,
-						values.workPlace,
-						values.workMonths
-					]);
-					if (known.householdId !== householdId || !known.current) {
-						if (known.current) {
-							events.push({
-								countyId,
-								id: newId(),
-								householdId: known.householdId,
-								memberId: known.id,
-								kind: 'moved_out',
-								happenedOn: today,
-								recordedBy: actor.userId
-							});
-						}
-						events.push({
-							countyId,
-							id: newId(),
-							householdId,
-							memberId: known.id,
-							kind: 'moved_in',
-							happenedOn: today,
-							recordedBy: actor.userId
-						});
-					}
-				} else {
-					// A person first registered by an import has no membership event: the
-					// history records changes (births, deaths, marriages, moves), and the
-					// import's audit row records when the person arrived in Levee.
-					newMembers.push({ countyId, id: newId(), householdId, idNumber: m.idNumber, ...values });
-				}
-			}
-		}
-		await bulkInsert(tx, members, newMembers);
-		for (let i = 0; i < changedMembers.length; i += BATCH) {
-			await tx.execute(sql`update ${members} set household_id = v.household_id::uuid, name = v.name, relation = v.relation,
-				labour_capacity = v.labour_capacity, health = v.health, in_school = v.in_school::boolean,
-				working_away = v.working_away::boolean, work_place = v.work_place, work_months = v.work_months::integer,
-				current = true, updated_at = now()
-				from (values ${valuesList(changedMembers.slice(i, i + BATCH))})
-					as v(id, household_id, name, relation, labour_capacity, health, in_school, working_away, work_place, work_months)
-				where ${members.countyId} = ${countyId} and ${members.id} = v.id::uuid`);
-		}
-		await bulkInsert(tx, membershipEvents, events);
-
-		await writeMonitoring(
-			tx,
-			actor,
-			countyId,
-			valid,
-			householdIds,
-			new Set(knownHouseholds.values()),
-			options,
-			today
-		);
+		// Spellings matched by their core are remembered for the next import.
+		const aliases = validation.aliasesUsed.map((a) => ({
+			villageCode: a.villageCode,
+			townshipCode: a.villageCode.slice(0, 9),
+			countyCode: actor.countyCode,
+			alias: a.alias
+		}));
+		await bulkInsert(tx, villageAliases, aliases, { onConflictDoNothing: true });
 
 		// One audit row per household written, and one for the import as a whole.
-		const auditRows: (typeof auditLog.$inferInsert)[] = valid.map((h) => ({
-			countyId,
-			id: newId(),
-			actorUserId: actor.userId,
-			actorLabel: actor.label,
-			action: knownHouseholds.has(h.householdNumber)
-				? 'import.update_household'
-				: 'import.create_household',
-			entity: 'household',
-			entityId: householdIds.get(h.householdNumber)!,
-			after: {
-				householdNumber: h.householdNumber,
-				villageCode: h.villageCode,
-				members: h.members.length
-			}
-		}));
+		const created = new Set(plan.newHouseholds.map((h) => h.householdNumber));
+		const touched = new Set([
+			...plan.householdChanges.map((c) => c.household.householdNumber),
+			...plan.memberChanges.map((c) => c.household.householdNumber)
+		]);
+		const touchedIds = new Set([
+			...plan.monitoring.map((m) => m.householdId),
+			...plan.newMembers.map((m) => m.householdId)
+		]);
+		const auditRows: (typeof auditLog.$inferInsert)[] = valid
+			.filter(
+				(h) =>
+					created.has(h.householdNumber) ||
+					touched.has(h.householdNumber) ||
+					touchedIds.has(plan.householdIds.get(h.householdNumber)!)
+			)
+			.map((h) => ({
+				countyId,
+				id: newId(),
+				actorUserId: actor.userId,
+				actorLabel: actor.label,
+				action: created.has(h.householdNumber)
+					? 'import.create_household'
+					: 'import.update_household',
+				entity: 'household',
+				entityId: plan.householdIds.get(h.householdNumber)!,
+				after: {
+					householdNumber: h.householdNumber,
+					villageCode: h.villageCode,
+					members: h.members.length
+				}
+			}));
+		const known = valid.length - plan.newHouseholds.length;
 		const result: ImportResult = {
-			households: { created: newHouseholds.length, updated: changedHouseholds.length },
-			members: { created: newMembers.length, updated: changedMembers.length },
-			rejectedHouseholds: validation.rejected.length
+			households: {
+				created: plan.newHouseholds.length,
+				updated: known - plan.unchangedHouseholds,
+				unchanged: plan.unchangedHouseholds
+			},
+			members: {
+				created: plan.newMembers.length,
+				updated: plan.changedMembers.length,
+				unchanged: plan.unchangedMembers
+			},
+			rejectedHouseholds: validation.rejected.length,
+			aliasesRemembered: aliases.length
 		};
 		auditRows.push({
 			countyId,
@@ -453,7 +920,7 @@ export async function applyImport(
 			action: 'import.file',
 			entity: 'county',
 			entityId: actor.countyCode,
-			after: { fileName, fileHash: previewedHash, ...result }
+			after: { fileName, fileHash: previewedHash, ...result, aliases }
 		});
 		await bulkInsert(tx, auditLog, auditRows);
 		return result;
@@ -464,103 +931,89 @@ async function writeMonitoring(
 	tx: Db,
 	actor: UserActor,
 	countyId: string,
-	valid: ParsedHousehold[],
-	householdIds: Map<string, string>,
-	/** Households that existed before this import: only they can have risks and measures. */
-	preexisting: Set<string>,
+	plans: Plan['monitoring'],
 	options: CountyOptions,
 	today: string
 ): Promise<void> {
-	const ids = valid.map((h) => householdIds.get(h.householdNumber)!);
-	const existing = new Map<string, { status: string; category: string }>();
-	for (let i = 0; i < ids.length; i += 5000) {
-		const rows = await tx
-			.select({
-				householdId: monitoringRecords.householdId,
-				status: monitoringRecords.status,
-				category: monitoringRecords.category
-			})
-			.from(monitoringRecords)
-			.where(
-				and(
-					eq(monitoringRecords.countyId, countyId),
-					inArray(monitoringRecords.householdId, ids.slice(i, i + 5000))
-				)
-			);
-		for (const row of rows) existing.set(row.householdId, row);
-	}
 	const records: (typeof monitoringRecords.$inferInsert)[] = [];
 	const risks: (typeof monitoringRisks.$inferInsert)[] = [];
 	const history: (typeof monitoringHistory.$inferInsert)[] = [];
 	const measures: (typeof assistanceMeasures.$inferInsert)[] = [];
-	for (const h of valid) {
-		const householdId = householdIds.get(h.householdNumber)!;
-		const m = h.monitoring;
-		const category = m ? codeFor(options, 'category', m.category) : 'ordinary';
-		const status = m ? (m.riskEliminated ? 'eliminated' : 'monitored') : 'not_monitored';
-		const since = monthToDate(m?.identifiedMonth ?? null);
-		const eliminatedOn = m?.riskEliminated ? monthToDate(m.eliminatedMonth) : null;
+	const known: string[] = [];
+	for (const { householdId, plan, stored } of plans) {
 		records.push({
 			countyId,
 			householdId,
-			category,
-			status,
-			monitoredSince: since,
-			eliminatedOn,
-			eliminationMethod: m?.riskEliminated ? m.eliminationMethod : null,
+			category: plan.category,
+			status: plan.status,
+			monitoredSince: stored?.monitoredSince ?? plan.since,
+			// A known day of elimination stays when the file says the same month.
+			eliminatedOn:
+				stored?.eliminatedOn && stored.eliminatedOn.slice(0, 7) === plan.eliminatedOn?.slice(0, 7)
+					? stored.eliminatedOn
+					: plan.eliminatedOn,
+			eliminationMethod: plan.eliminationMethod,
 			updatedAt: new Date()
 		});
-		for (const risk of new Set((m?.risks ?? []).map((r) => codeFor(options, 'risk', r)))) {
-			risks.push({ countyId, householdId, risk });
-		}
-		const before = existing.get(householdId);
-		if (m && since && (!before || before.status === 'not_monitored')) {
+		if (stored) known.push(householdId);
+		for (const [risk, written] of plan.risks) risks.push({ countyId, householdId, risk, written });
+		if (
+			plan.since &&
+			(!stored || stored.status === 'not_monitored') &&
+			plan.status !== 'not_monitored'
+		) {
 			history.push({
 				countyId,
 				id: newId(),
 				householdId,
-				happenedOn: since,
+				happenedOn: plan.since,
 				status: 'monitored',
-				category,
+				category: plan.category,
 				recordedBy: actor.userId,
 				note: null
 			});
 		}
-		if (eliminatedOn && before?.status !== 'eliminated') {
+		if (plan.eliminatedOn && stored?.status !== 'eliminated') {
 			history.push({
 				countyId,
 				id: newId(),
 				householdId,
-				happenedOn: eliminatedOn,
+				happenedOn: plan.eliminatedOn,
 				status: 'eliminated',
-				category,
+				category: plan.category,
 				recordedBy: actor.userId,
 				note: null
 			});
 		}
-		for (const measure of h.measures) {
+		// Re-importing the same file does not add the same measure again.
+		const seen = new Set(stored?.measures ?? []);
+		for (const m of plan.measures) {
+			if (knownMeasure(seen, m, options)) continue;
+			seen.add(measureKey(m.measure, m.description, options));
 			measures.push({
 				countyId,
 				id: newId(),
 				householdId,
-				measure: MEASURE_CODES[measure.type] ?? 'social_assistance',
-				description: measure.text.slice(0, 200),
-				startedOn: since ?? today,
+				measure: m.measure,
+				description: m.description,
+				startedOn: plan.since ?? today,
 				recordedBy: actor.userId
 			});
 		}
 	}
-	// Households without a record get one in bulk; known ones are updated in place.
+	// New households get their record in bulk; known ones are upserted (a known household
+	// may have had none), and their risks are written anew.
+	const fresh = new Set(plans.filter((p) => !p.stored).map((p) => p.householdId));
 	await bulkInsert(
 		tx,
 		monitoringRecords,
-		records.filter((r) => !existing.has(r.householdId))
+		records.filter((r) => fresh.has(r.householdId))
 	);
-	const known = records.filter((r) => existing.has(r.householdId));
-	for (let i = 0; i < known.length; i += BATCH) {
+	const upserts = records.filter((r) => !fresh.has(r.householdId));
+	for (let i = 0; i < upserts.length; i += 1000) {
 		await tx
 			.insert(monitoringRecords)
-			.values(known.slice(i, i + BATCH))
+			.values(upserts.slice(i, i + 1000))
 			.onConflictDoUpdate({
 				target: [monitoringRecords.countyId, monitoringRecords.householdId],
 				set: {
@@ -573,40 +1026,17 @@ async function writeMonitoring(
 				}
 			});
 	}
-	const knownIds = ids.filter((id) => preexisting.has(id));
-	for (let i = 0; i < knownIds.length; i += 5000) {
+	for (let i = 0; i < known.length; i += CHUNK) {
 		await tx
 			.delete(monitoringRisks)
 			.where(
 				and(
 					eq(monitoringRisks.countyId, countyId),
-					inArray(monitoringRisks.householdId, knownIds.slice(i, i + 5000))
+					inArray(monitoringRisks.householdId, known.slice(i, i + CHUNK))
 				)
 			);
 	}
 	await bulkInsert(tx, monitoringRisks, risks);
 	await bulkInsert(tx, monitoringHistory, history);
-	// Re-importing the same file does not add the same measure again.
-	const knownMeasures = new Set<string>();
-	for (let i = 0; i < knownIds.length; i += 5000) {
-		const rows = await tx
-			.select({
-				householdId: assistanceMeasures.householdId,
-				measure: assistanceMeasures.measure,
-				description: assistanceMeasures.description
-			})
-			.from(assistanceMeasures)
-			.where(
-				and(
-					eq(assistanceMeasures.countyId, countyId),
-					inArray(assistanceMeasures.householdId, knownIds.slice(i, i + 5000))
-				)
-			);
-		for (const row of rows)
-			knownMeasures.add(`${row.householdId}|${row.measure}|${row.description ?? ''}`);
-	}
-	const freshMeasures = measures.filter(
-		(m) => !knownMeasures.has(`${m.householdId}|${m.measure}|${m.description ?? ''}`)
-	);
-	await bulkInsert(tx, assistanceMeasures, freshMeasures);
+	await bulkInsert(tx, assistanceMeasures, measures);
 }

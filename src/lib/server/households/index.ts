@@ -7,6 +7,7 @@ import { canSeeHousehold, householdScope } from '../auth/scope';
 import { divisions } from '../divisions/schema';
 import { DomainError } from '../errors';
 import { maskIdentityNumber } from '../../identity';
+import { registryValues } from './registry/words';
 import { HEAD_OF_HOUSEHOLD, households, members, membershipEvents } from './schema';
 
 export interface HouseholdCounts {
@@ -46,6 +47,12 @@ export interface MemberView {
 	maskedIdNumber: string;
 	labourCapacity: string;
 	health: string;
+	/** The registry's values as stored (or the usual word of Levee's category). */
+	labourSkill: string;
+	healthStatus: string;
+	schooling: string | null;
+	ethnicity: string | null;
+	education: string | null;
 	inSchool: boolean;
 	workingAway: boolean;
 	workPlace: string | null;
@@ -142,6 +149,11 @@ export async function getHousehold(
 			maskedIdNumber: maskIdentityNumber(p.idNumber),
 			labourCapacity: p.labourCapacity,
 			health: p.health,
+			labourSkill: registryValues(p).labourSkill,
+			healthStatus: registryValues(p).healthStatus,
+			schooling: p.schooling,
+			ethnicity: p.ethnicity,
+			education: p.education,
 			inSchool: p.inSchool,
 			workingAway: p.workingAway,
 			workPlace: p.workPlace,

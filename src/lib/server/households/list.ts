@@ -4,7 +4,6 @@ import type { UserActor } from '../auth/actor';
 import { householdScope } from '../auth/scope';
 import { divisions } from '../divisions/schema';
 import { monitoringRecords, monitoringRisks } from '../monitoring/schema';
-import { maskIdentityNumber } from '../../identity';
 import { HEAD_OF_HOUSEHOLD, households, members } from './schema';
 
 export interface HouseholdFilter {
@@ -163,69 +162,22 @@ export async function listHouseholds(
 	};
 }
 
-export interface ExportRow {
-	householdNumber: string;
-	townshipName: string;
-	villageName: string;
-	address: string | null;
-	phone: string | null;
-	name: string;
-	relation: string;
-	idNumber: string;
-	sex: string;
-	birthDate: string;
-	labourCapacity: string;
-	health: string;
-	category: string;
-	status: string;
-	risks: string[];
-}
-
 /**
- * Every current member of the filtered households, one row per person as the national
- * registry lays it out. Identity numbers are masked unless `reveal` (admins, audited).
+ * Every current member of the filtered households, the head first: the rows of an export
+ * (export.ts lays them out). Identity numbers are full here; the export masks them.
  */
-export async function exportHouseholdRows(
+export async function exportHouseholdMembers(
 	db: Db,
 	actor: UserActor,
-	filter: HouseholdFilter,
-	reveal: boolean
-): Promise<ExportRow[]> {
+	filter: HouseholdFilter
+): Promise<{ household: typeof households.$inferSelect; member: typeof members.$inferSelect }[]> {
 	const where = and(...conditions(actor, filter), eq(members.current, true));
-	const township = sql<string>`(select d.name from ${divisions} d where d.code = left(${households.villageCode}, 9))`;
-	const rows = await db
-		.select({
-			householdId: households.id,
-			householdNumber: households.householdNumber,
-			townshipName: township,
-			villageName: divisions.name,
-			address: households.address,
-			phone: households.phone,
-			name: members.name,
-			relation: members.relation,
-			idNumber: members.idNumber,
-			sex: members.sex,
-			birthDate: members.birthDate,
-			labourCapacity: members.labourCapacity,
-			health: members.health,
-			category: sql<string>`coalesce(${monitoringRecords.category}, 'ordinary')`,
-			status: sql<string>`coalesce(${monitoringRecords.status}, 'not_monitored')`,
-			risks: sql<
-				string[]
-			>`coalesce((select array_agg(r.risk order by r.risk) from ${monitoringRisks} r where r.county_id = ${households.countyId} and r.household_id = ${households.id}), '{}')`
-		})
+	return db
+		.select({ household: households, member: members })
 		.from(households)
 		.innerJoin(
 			members,
 			and(eq(members.countyId, households.countyId), eq(members.householdId, households.id))
-		)
-		.innerJoin(divisions, eq(divisions.code, households.villageCode))
-		.leftJoin(
-			monitoringRecords,
-			and(
-				eq(monitoringRecords.countyId, households.countyId),
-				eq(monitoringRecords.householdId, households.id)
-			)
 		)
 		.where(where)
 		.orderBy(
@@ -233,9 +185,4 @@ export async function exportHouseholdRows(
 			sql`${members.relation} <> ${HEAD_OF_HOUSEHOLD}`,
 			asc(members.birthDate)
 		);
-	return rows.map(({ householdId: _id, ...row }) => ({
-		...row,
-		idNumber: reveal ? row.idNumber : maskIdentityNumber(row.idNumber),
-		risks: Array.isArray(row.risks) ? row.risks : []
-	}));
 }

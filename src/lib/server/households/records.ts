@@ -22,6 +22,7 @@ import {
 	type LabourCapacity,
 	type MembershipEventKind
 } from './schema';
+import { healthWord, labourCategory, NOT_IN_SCHOOL } from './registry/words';
 
 const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 
@@ -106,6 +107,12 @@ export interface MemberInput {
 	workPlace?: unknown;
 	workMonths?: unknown;
 	resident: unknown;
+	/** The registry's 劳动技能; when given, Levee's labour category follows from it. */
+	labourSkill?: unknown;
+	/** 在校生状况 as the registry writes it; '' is not in school. */
+	schooling?: unknown;
+	ethnicity?: unknown;
+	education?: unknown;
 }
 
 const IDENTITY_KEYS: Record<IdentityProblem, string> = {
@@ -125,9 +132,19 @@ function parseMember(input: MemberInput, today: string, options: { skipId?: bool
 	if (!name) issues.push({ field: 'name', key: 'members_error_name' });
 	const relation = text(input.relation, 20, 'relation');
 	if (!relation) issues.push({ field: 'relation', key: 'members_error_relation' });
-	const labourCapacity = text(input.labourCapacity, 200, 'labourCapacity') as LabourCapacity;
+	// The registry's 劳动技能 is stored as chosen; Levee's category is derived from it.
+	const labourSkill =
+		input.labourSkill === undefined ? undefined : text(input.labourSkill, 20, 'labourSkill');
+	const labourCapacity = (
+		labourSkill === undefined
+			? text(input.labourCapacity, 200, 'labourCapacity')
+			: labourCategory(labourSkill)
+	) as LabourCapacity;
 	if (!LABOUR_CAPACITIES.includes(labourCapacity))
-		issues.push({ field: 'labourCapacity', key: 'members_error_labour' });
+		issues.push({
+			field: labourSkill === undefined ? 'labourCapacity' : 'labourSkill',
+			key: 'members_error_labour'
+		});
 	const health = text(input.health, 200, 'health') as HealthState;
 	if (!HEALTH_STATES.includes(health))
 		issues.push({ field: 'health', key: 'members_error_health' });
@@ -147,6 +164,20 @@ function parseMember(input: MemberInput, today: string, options: { skipId?: bool
 		if (parsed.ok) identity = parsed.value;
 		else issues.push({ field: 'idNumber', key: IDENTITY_KEYS[parsed.problem] });
 	}
+	const schooling =
+		input.schooling === undefined ? undefined : text(input.schooling, 20, 'schooling') || null;
+	// Fields the form did not send are left as they are.
+	const registry = {
+		...(labourSkill === undefined ? {} : { labourSkill }),
+		...(HEALTH_STATES.includes(health) ? { healthStatus: healthWord(health) } : {}),
+		...(schooling === undefined ? {} : { schooling }),
+		...(input.ethnicity === undefined
+			? {}
+			: { ethnicity: text(input.ethnicity, 20, 'ethnicity') || null }),
+		...(input.education === undefined
+			? {}
+			: { education: text(input.education, 20, 'education') || null })
+	};
 	return {
 		issues,
 		value: {
@@ -154,7 +185,11 @@ function parseMember(input: MemberInput, today: string, options: { skipId?: bool
 			relation,
 			labourCapacity,
 			health,
-			inSchool: flag(input.inSchool),
+			...registry,
+			inSchool:
+				schooling === undefined
+					? flag(input.inSchool)
+					: schooling !== null && !NOT_IN_SCHOOL.has(schooling),
 			workingAway,
 			workPlace,
 			workMonths,

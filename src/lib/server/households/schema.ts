@@ -1,4 +1,5 @@
 import {
+	bigint,
 	boolean,
 	date,
 	integer,
@@ -31,6 +32,25 @@ export const households = pgTable(
 			.references(() => divisions.code),
 		address: text(),
 		phone: varchar({ length: 20 }),
+		// The registry's household columns, stored as the registry writes them (null = empty).
+		// 自然村
+		naturalVillage: text(),
+		// 户类型: 脱贫户, 监测户, …
+		householdType: text(),
+		// 脱贫属性: 一般脱贫户, 低保脱贫户, 特困供养脱贫户
+		povertyExitType: text(),
+		// 脱贫年度
+		povertyExitYear: integer(),
+		// 人均纯收入 as the registry reported it, in fen (Levee computes its own from the ledger).
+		reportedIncomePerCapitaFen: bigint({ mode: 'number' }),
+		// 享受低保政策情况, 享受特困供养政策情况
+		minimumLivingAllowance: text(),
+		extremePovertySupport: text(),
+		// 整户无劳动能力兜底保障户 (是/否)
+		fullNoLabourSupport: boolean(),
+		// 危房户, 饮水安全
+		dangerousHousing: text(),
+		drinkingWaterSafety: text(),
 		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 	},
@@ -70,6 +90,25 @@ export const members = pgTable(
 		workingAway: boolean().notNull().default(false),
 		workPlace: text(),
 		workMonths: integer(),
+		// The registry's person columns, stored exactly as written (null = empty). The Levee
+		// categories above (labourCapacity, health, inSchool, workingAway) are derived from them.
+		// 人编号
+		personNumber: text(),
+		// 联系电话 of this person (the head's phone is the household's).
+		phone: varchar({ length: 20 }),
+		// 民族, 文化程度
+		ethnicity: text(),
+		education: text(),
+		// 在校生状况: 学前教育, 小学…, 非在校生, …
+		schooling: text(),
+		// 健康状况: 健康, 长期慢性病, 患有大病, 残疾
+		healthStatus: text(),
+		// 劳动技能: 普通劳动力, 技能劳动力, 弱劳动力或半劳动力, 丧失劳动力, 无劳动力
+		labourSkill: text(),
+		// 务工状况
+		workStatus: text(),
+		// 是否参加大病保险
+		seriousIllnessInsurance: boolean(),
 		// Counted in per-capita income only while resident (常住).
 		resident: boolean().notNull().default(true),
 		// False once the person has left the household (death, marriage, moving away).

@@ -80,7 +80,9 @@ export const monitoringRisks = pgTable(
 	{
 		countyId: uuid().notNull(),
 		householdId: uuid().notNull(),
-		risk: text().notNull()
+		risk: text().notNull(),
+		// The risk as the registry file wrote it (因安全饮水, …), exported back unchanged.
+		written: text()
 	},
 	(t) => [
 		primaryKey({ columns: [t.countyId, t.householdId, t.risk] }),

@@ -32,8 +32,11 @@ async function uploadedFile(
 	data: FormData
 ): Promise<{ bytes: Uint8Array; name: string }> {
 	const file = data.get('file');
-	if (!(file instanceof File) || file.size === 0)
+	// A browser sends an unnamed empty part when no file was chosen; a chosen file that has
+	// no bytes is empty, which is a different thing to tell the person.
+	if (!(file instanceof File) || (file.size === 0 && file.name === ''))
 		throw DomainError.invalid('file', 'import_file_missing');
+	if (file.size === 0) throw DomainError.invalid('file', 'import_file_empty');
 	return { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name };
 }
 
@@ -73,7 +76,8 @@ export const actions: Actions = {
 		const params = new URLSearchParams({
 			created: String(result.households.created),
 			updated: String(result.households.updated),
-			people: String(result.members.created + result.members.updated),
+			unchanged: String(result.households.unchanged),
+			people: String(result.members.created + result.members.updated + result.members.unchanged),
 			rejected: String(result.rejectedHouseholds)
 		});
 		redirect(303, `/households/import/done?${params}`);

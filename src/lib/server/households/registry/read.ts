@@ -270,7 +270,9 @@ function cleanText(raw: string): string {
 	if (text.length >= 3 && text.startsWith('="') && text.endsWith('"')) {
 		return text.slice(2, -1).trim();
 	}
-	if (text.startsWith("'") && /^'\d/.test(text)) return text.slice(1);
+	// A leading apostrophe also neutralises a formula-like cell (=, +, -, @, tab, CR) in
+	// Levee's own CSV exports; the value is what follows it.
+	if (text.startsWith("'") && /^'[\d=+\-@\t\r]/.test(text)) return text.slice(1).trim();
 	return text;
 }
 

@@ -20,6 +20,8 @@
 //   import_error_township_empty                乡(镇) empty on every row of the household
 //   import_error_village_empty                 行政村 empty on every row of the household
 //   import_error_village_unknown {township, village}  no such village in the county
+//   registry_error_village_ambiguous {township, village, candidates}  the core names several villages
+//   registry_error_id_masked                     a masked number (130434********3133) from an export
 //   import_error_village_mismatch {firstRow}   rows of one household in different villages
 //   import_error_phone_invalid                 not a mobile or landline number
 //   import_error_health_invalid {value}        健康状况 outside the list
@@ -69,6 +71,8 @@ export const IMPORT_PROBLEM_KEYS = [
 	'import_error_township_empty',
 	'import_error_village_empty',
 	'import_error_village_unknown',
+	'registry_error_village_ambiguous',
+	'registry_error_id_masked',
 	'import_error_village_mismatch',
 	'import_error_phone_invalid',
 	'import_error_health_invalid',
@@ -110,8 +114,18 @@ export interface RowProblem {
 export interface ImportVillage {
 	/** 12-digit statistics-bureau code. */
 	code: string;
+	/** One accepted spelling; a village may come several times (official, everyday name). */
 	name: string;
 	townshipName: string;
+	/** Spellings remembered from earlier imports or set by an admin (village_aliases). */
+	aliases?: readonly string[];
+}
+
+/** A village matched by its core name: the spelling is remembered for the next import. */
+export interface VillageAliasUse {
+	villageCode: string;
+	/** As written in the file (trimmed). */
+	alias: string;
 }
 
 export interface ValidationContext {
@@ -140,10 +154,17 @@ export interface ParsedMember {
 	ethnicity: string | null;
 	phone: string | null;
 	education: string | null;
-	/** 在校生状况 as written (小学, 初中, …); null when not in school. */
+	/** 在校生状况 exactly as written (小学, 初中, 非在校生, …); null when empty. */
 	schooling: string | null;
+	/** Derived from 在校生状况. */
 	inSchool: boolean;
+	/** 健康状况 exactly as written (one of the registry's list); null when empty. */
+	healthStatus: string | null;
+	/** Levee's category of 健康状况, for rules. */
 	health: HealthStatus | null;
+	/** 劳动技能 exactly as written (技能劳动力 stays 技能劳动力); null when empty. */
+	labourSkill: string | null;
+	/** Levee's category of 劳动技能, for rules: never stored in place of the registry's value. */
 	labour: LabourCapacity | null;
 	workingAway: { status: string | null; place: string | null; months: number | null } | null;
 	seriousIllnessInsurance: boolean | null;
@@ -168,6 +189,8 @@ export interface ParsedMeasure {
 export interface ParsedHousehold {
 	householdNumber: string;
 	villageCode: string;
+	/** The village as written when it matched only by its core name; null otherwise. */
+	villageAlias: string | null;
 	naturalVillage: string | null;
 	/** The head's phone, else the first member's phone given. */
 	phone: string | null;
@@ -202,6 +225,10 @@ export interface RegistryValidation {
 	problems: RowProblem[];
 	/** Rows without 户编号, 姓名, 证件号码 and 与户主关系: notes and totals under the table. */
 	ignoredRows: number[];
+	/** Rows whose identity number is masked (an export without full numbers). */
+	maskedIds: number;
+	/** Villages of valid households matched by their core name, to remember as aliases. */
+	aliasesUsed: VillageAliasUse[];
 }
 
 export const NATIONAL_MONITORING_CATEGORIES = ['脱贫不稳定户', '边缘易致贫户', '突发严重困难户'];
@@ -253,7 +280,14 @@ export function validateRegistryRows(
 				params: { column: columnHeader(field) }
 			});
 		}
-		return { households: [], rejected: [], problems, ignoredRows: [] };
+		return {
+			households: [],
+			rejected: [],
+			problems,
+			ignoredRows: [],
+			maskedIds: 0,
+			aliasesUsed: []
+		};
 	}
 
 	const todayMonth = context.today.slice(0, 4) + context.today.slice(5, 7);
@@ -299,12 +333,13 @@ export function validateRegistryRows(
 	}
 
 	const households: ParsedHousehold[] = [];
-	const householdContext = {
+	const householdContext: HouseholdContext = {
 		villages,
-		placeKeys: new Map<string, string>(),
+		places: new Map<string, Place>(),
 		categories,
 		todayMonth
 	};
+	const aliasesUsed = new Map<string, VillageAliasUse>();
 	for (const group of groups.values()) {
 		const problemsBefore = problems.length;
 		const household = parseHousehold(group, householdContext, problems);
@@ -315,12 +350,24 @@ export function validateRegistryRows(
 			});
 		} else {
 			households.push(household);
+			if (household.villageAlias !== null) {
+				const use = { villageCode: household.villageCode, alias: household.villageAlias };
+				aliasesUsed.set(`${use.villageCode}\u0000${use.alias}`, use);
+			}
 		}
 	}
 
 	problems.sort((a, b) => a.rowNumber - b.rowNumber);
 	rejected.sort((a, b) => a.rowNumbers[0] - b.rowNumbers[0]);
-	return { households, rejected, problems, ignoredRows };
+	const maskedIds = problems.filter((p) => p.key === 'registry_error_id_masked').length;
+	return {
+		households,
+		rejected,
+		problems,
+		ignoredRows,
+		maskedIds,
+		aliasesUsed: [...aliasesUsed.values()]
+	};
 }
 
 interface Group {
@@ -431,7 +478,7 @@ function parseMember(
 	}
 
 	const schoolingText = clean(row.cells.schooling);
-	const schooling = schoolingText === '' || NOT_IN_SCHOOL.has(schoolingText) ? null : schoolingText;
+	const schooling = schoolingText === '' ? null : schoolingText;
 
 	const workStatus = optional(row, 'workStatus');
 	const workPlace = optional(row, 'workPlace');
@@ -463,8 +510,10 @@ function parseMember(
 		phone,
 		education: optional(row, 'education'),
 		schooling,
-		inSchool: schooling !== null,
+		inSchool: schooling !== null && !NOT_IN_SCHOOL.has(schooling),
+		healthStatus: health === null ? null : healthText,
 		health,
+		labourSkill: labour === null ? null : labourText,
 		labour,
 		workingAway:
 			workStatus === null && workPlace === null && workMonths === null
@@ -487,6 +536,11 @@ function parseId(
 	}
 	if (text === '') {
 		problems.push(problem(row, 'idNumber', 'import_error_id_empty'));
+		return null;
+	}
+	// 130434********3133: a list exported with masked numbers cannot say who the person is.
+	if (text.includes('*')) {
+		problems.push(problem(row, 'idNumber', 'registry_error_id_masked'));
 		return null;
 	}
 	const parsed = parseIdentityNumber(text, today);
@@ -536,9 +590,9 @@ function yesNo(row: RawRow, field: RegistryField, problems: RowProblem[]): boole
 // --- households ---
 
 interface HouseholdContext {
-	villages: Map<string, string>;
-	/** Raw township + village text → normalised key; the same few hundred pairs repeat. */
-	placeKeys: Map<string, string>;
+	villages: VillageIndex;
+	/** Raw township + village text → the village found; the same few hundred pairs repeat. */
+	places: Map<string, Place>;
 	categories: ReadonlySet<string>;
 	todayMonth: string;
 }
@@ -574,7 +628,7 @@ function parseHousehold(
 		return null;
 	};
 
-	const villageCode = resolveVillage(group, context, problems);
+	const place = resolveVillage(group, context, problems);
 
 	const exitYear = pick('povertyExitYear');
 	let povertyExitYear: number | null = null;
@@ -626,10 +680,11 @@ function parseHousehold(
 	const phone =
 		group.members.find((m) => m.isHead)?.phone ?? group.members.find((m) => m.phone)?.phone;
 
-	if (villageCode === null) return null;
+	if (place === null) return null;
 	return {
 		householdNumber: group.number,
-		villageCode,
+		villageCode: place.code,
+		villageAlias: place.alias,
 		naturalVillage: text('naturalVillage'),
 		phone: phone ?? null,
 		householdType: text('householdType'),
@@ -818,6 +873,18 @@ function villageName(name: string): string {
 		.replace(/(居民委员会|居委会)$/, '社区');
 }
 
+const VILLAGE_SUFFIX = /(村民委员会|居民委员会|村委会|居委会|社区|村)$/;
+
+/**
+ * What is left of a village name without its committee or village word: 东代固居民委员会,
+ * 东代固社区 and 东代固村 are all 东代固. A name that is nothing but the word stays whole.
+ */
+export function villageCore(name: string): string {
+	const plain = name.normalize('NFKC').replace(/\s/g, '');
+	const core = plain.replace(VILLAGE_SUFFIX, '');
+	return core === '' ? plain : core;
+}
+
 function townshipName(name: string): string {
 	return name
 		.normalize('NFKC')
@@ -826,14 +893,60 @@ function townshipName(name: string): string {
 		.replace(/街道办事处$/, '街道');
 }
 
-function villageIndex(context: ValidationContext): Map<string, string> {
-	const index = new Map<string, string>();
+interface VillageEntry {
+	code: string;
+	/** The first name given (the official one): how candidates are named. */
+	label: string;
+	names: Set<string>;
+	cores: Set<string>;
+}
+
+/** Township key → its villages. */
+type VillageIndex = Map<string, Map<string, VillageEntry>>;
+
+type Place =
+	| { kind: 'found'; code: string; alias: string | null }
+	| { kind: 'unknown' }
+	| { kind: 'ambiguous'; candidates: string[] };
+
+function villageIndex(context: ValidationContext): VillageIndex {
+	const index: VillageIndex = new Map();
 	for (const v of context.villages) {
 		if (!v.code.startsWith(context.countyCode)) continue;
-		const key = `${townshipName(v.townshipName)}\u0000${villageName(v.name)}`;
-		if (!index.has(key)) index.set(key, v.code);
+		const township = townshipName(v.townshipName);
+		let villages = index.get(township);
+		if (villages === undefined) index.set(township, (villages = new Map()));
+		let entry = villages.get(v.code);
+		if (entry === undefined) {
+			entry = { code: v.code, label: v.name, names: new Set(), cores: new Set() };
+			villages.set(v.code, entry);
+		}
+		for (const name of [v.name, ...(v.aliases ?? [])]) {
+			entry.names.add(villageName(name));
+			entry.cores.add(villageCore(name));
+		}
 	}
 	return index;
+}
+
+/**
+ * A village within its township: by a name or alias as written, else by its core (东代固村
+ * finds 东代固居民委员会) when exactly one village has that core.
+ */
+function findVillage(index: VillageIndex, township: string, village: string): Place {
+	const villages = index.get(townshipName(township));
+	if (villages === undefined) return { kind: 'unknown' };
+	const name = villageName(village);
+	const exact = [...villages.values()].filter((v) => v.names.has(name));
+	if (exact.length === 1) return { kind: 'found', code: exact[0].code, alias: null };
+	const core = villageCore(village);
+	const byCore = exact.length > 1 ? exact : [...villages.values()].filter((v) => v.cores.has(core));
+	if (byCore.length === 1) return { kind: 'found', code: byCore[0].code, alias: village };
+	if (byCore.length > 1) {
+		const sorted = [...byCore].sort((a, b) => (a.code < b.code ? -1 : 1));
+		return { kind: 'ambiguous', candidates: sorted.map((v) => v.label) };
+	}
+	return { kind: 'unknown' };
 }
 
 /**
@@ -844,50 +957,69 @@ function resolveVillage(
 	group: Group,
 	context: HouseholdContext,
 	problems: RowProblem[]
-): string | null {
-	let first: { row: RawRow; key: string } | null = null;
+): { code: string; alias: string | null } | null {
+	let first: { row: RawRow; place: Place; township: string; village: string } | null = null;
 	let mismatch = false;
 	for (const row of group.rows) {
 		const township = clean(row.cells.township);
 		const village = clean(row.cells.village);
 		if (township === '' && village === '') continue;
 		const raw = `${township}\u0000${village}`;
-		let key = context.placeKeys.get(raw);
-		if (key === undefined) {
-			key = `${townshipName(township)}\u0000${villageName(village)}`;
-			context.placeKeys.set(raw, key);
+		let place = context.places.get(raw);
+		if (place === undefined) {
+			place =
+				township === '' || village === ''
+					? { kind: 'unknown' }
+					: findVillage(context.villages, township, village);
+			context.places.set(raw, place);
 		}
-		if (first === null) first = { row, key };
-		else if (key !== first.key) {
-			problems.push(
-				problem(row, 'village', 'import_error_village_mismatch', { firstRow: first.row.rowNumber })
-			);
-			mismatch = true;
+		if (first === null) first = { row, place, township, village };
+		else if (
+			place.kind !== 'found' ||
+			first.place.kind !== 'found' ||
+			place.code !== first.place.code
+		) {
+			if (raw !== `${first.township}\u0000${first.village}`) {
+				problems.push(
+					problem(row, 'village', 'import_error_village_mismatch', {
+						firstRow: first.row.rowNumber
+					})
+				);
+				mismatch = true;
+			}
 		}
 	}
 	if (first === null) {
 		problems.push(problem(group.rows[0], 'village', 'import_error_village_empty'));
 		return null;
 	}
-	const township = clean(first.row.cells.township);
-	const village = clean(first.row.cells.village);
-	if (township === '') {
+	if (first.township === '') {
 		problems.push(problem(first.row, 'township', 'import_error_township_empty'));
 		return null;
 	}
-	if (village === '') {
+	if (first.village === '') {
 		problems.push(problem(first.row, 'village', 'import_error_village_empty'));
 		return null;
 	}
-	const villageCode = context.villages.get(first.key);
-	if (villageCode === undefined) {
+	const place = first.place;
+	if (place.kind === 'ambiguous') {
 		problems.push(
-			problem(first.row, 'village', 'import_error_village_unknown', {
-				township: echo(township),
-				village: echo(village)
+			problem(first.row, 'village', 'registry_error_village_ambiguous', {
+				township: echo(first.township),
+				village: echo(first.village),
+				candidates: place.candidates.join('、')
 			})
 		);
 		return null;
 	}
-	return mismatch ? null : villageCode;
+	if (place.kind === 'unknown') {
+		problems.push(
+			problem(first.row, 'village', 'import_error_village_unknown', {
+				township: echo(first.township),
+				village: echo(first.village)
+			})
+		);
+		return null;
+	}
+	return mismatch ? null : { code: place.code, alias: place.alias };
 }

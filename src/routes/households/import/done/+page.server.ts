@@ -8,6 +8,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		created: count('created'),
 		updated: count('updated'),
+		unchanged: count('unchanged'),
 		people: count('people'),
 		rejected: count('rejected')
 	};

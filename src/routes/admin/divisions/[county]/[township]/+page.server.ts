@@ -1,4 +1,12 @@
-import { addDivision, getDivision, listVillages, renameDivision } from '$lib/server/divisions';
+import {
+	addDivision,
+	addVillageAlias,
+	getDivision,
+	listVillageAliases,
+	listVillages,
+	removeVillageAlias,
+	renameDivision
+} from '$lib/server/divisions';
 import { DomainError } from '$lib/server/errors';
 import {
 	failFromDomain,
@@ -23,7 +31,14 @@ export const load: PageServerLoad = async (event) => {
 	const { db } = await database();
 	const township = await orNotFound(event, getDivision(db, user.countyCode, event.params.township));
 	if (township.level !== 'township') return notFound(event, 'township');
-	return { township, villages: await listVillages(db, user.countyCode, township.code) };
+	const [villages, aliases] = await Promise.all([
+		listVillages(db, user.countyCode, township.code),
+		listVillageAliases(db, user.countyCode, township.code)
+	]);
+	return {
+		township,
+		villages: villages.map((v) => ({ ...v, aliases: aliases.get(v.code) ?? [] }))
+	};
 };
 
 export const actions: Actions = {
@@ -55,6 +70,35 @@ export const actions: Actions = {
 			return { renamed: renamed.name, renamedCode: code };
 		} catch (caught) {
 			return failFromDomain(event, caught, formValues(data, ['form', 'code', 'name']));
+		}
+	},
+	addAlias: async (event) => {
+		const user = await townshipAdmin(event);
+		const data = await event.request.formData();
+		const code = String(data.get('code') ?? '');
+		const { db } = await database();
+		try {
+			const village = await getDivision(db, user.countyCode, code);
+			if (village.parentCode !== event.params.township) throw DomainError.notFound();
+			const alias = await addVillageAlias(db, user, user.countyCode, code, data.get('alias'));
+			return { aliasAdded: alias, aliasCode: code };
+		} catch (caught) {
+			return failFromDomain(event, caught, formValues(data, ['form', 'code', 'alias']));
+		}
+	},
+	removeAlias: async (event) => {
+		const user = await townshipAdmin(event);
+		const data = await event.request.formData();
+		const code = String(data.get('code') ?? '');
+		const alias = String(data.get('alias') ?? '');
+		const { db } = await database();
+		try {
+			const village = await getDivision(db, user.countyCode, code);
+			if (village.parentCode !== event.params.township) throw DomainError.notFound();
+			await removeVillageAlias(db, user, user.countyCode, code, alias);
+			return { aliasRemoved: alias, aliasCode: code };
+		} catch (caught) {
+			return failFromDomain(event, caught, formValues(data, ['form', 'code', 'alias']));
 		}
 	}
 };
