@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gte, inArray, isNull, like, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { isUuid, newId } from '../db/ids';
@@ -7,6 +8,13 @@ import type { UserActor } from '../auth/actor';
 import { canSeeFactory, canSeeHousehold } from '../auth/scope';
 import { divisions } from '../divisions/schema';
 import { DomainError, type FieldIssue } from '../errors';
+import {
+	ageOn,
+	parsePersonQuery,
+	personHits,
+	yearsBefore,
+	type PersonQuery
+} from '../households/find-people';
 import { households, members } from '../households/schema';
 import { monitoringRecords } from '../monitoring/schema';
 import { maskIdentityNumber, parseIdentityNumber, type IdentityProblem } from '../../identity';
@@ -29,6 +37,8 @@ export type EndReason = (typeof END_REASONS)[number];
 /** Nobody under 16 is hired (劳动法: the minimum working age). */
 export const MINIMUM_AGE = 16;
 const SEARCH_LIMIT = 20;
+/** Older people are listed after those of working age. */
+const OLDEST_USUAL_WORKER = 70;
 
 const IDENTITY_KEYS: Record<IdentityProblem, string> = {
 	format: 'jobs_error_id_format',
@@ -42,14 +52,6 @@ function text(value: unknown, max = 200): string {
 	return typeof value === 'string' ? value.trim().slice(0, max) : '';
 }
 
-function yearsBefore(isoDate: string, years: number): string {
-	return `${Number(isoDate.slice(0, 4)) - years}${isoDate.slice(4)}`;
-}
-
-function ageOn(birthDate: string, day: string): number {
-	const years = Number(day.slice(0, 4)) - Number(birthDate.slice(0, 4));
-	return day.slice(5) < birthDate.slice(5) ? years - 1 : years;
-}
 
 /** The birth date an identity number carries: "130434198001011234" → "1980-01-01". */
 function birthDateOf(idNumber: string): string {
@@ -85,27 +87,25 @@ export async function findPeople(
 	today: string
 ): Promise<PersonMatch[]> {
 	const factory = await managedFactory(db, actor, factoryId);
-	const query = text(search.query, 40).replace(/\s/g, '');
-	if (!query) return [];
-	const base = [
-		eq(members.countyId, actor.countyId),
-		eq(members.current, true),
-		sql`${members.birthDate} <= ${yearsBefore(today, MINIMUM_AGE)}`
-	];
-	let condition;
-	if (/^\d{17}[\dXx]$/.test(query)) {
-		condition = eq(members.idNumber, query.toUpperCase());
-	} else if (/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/.test(query)) {
-		condition = eq(households.phone, query);
-	} else if (/^[\dXx-]+$/.test(query)) {
-		throw DomainError.invalid('q', 'jobs_error_search_query');
-	} else {
+	const parsed = parsePersonQuery(search.query, {
+		tail: false,
+		digitsKey: 'jobs_error_search_query'
+	});
+	if (!parsed) return [];
+	let query: PersonQuery = parsed;
+	let village: ((column: PgColumn) => SQL) | undefined;
+	if (parsed.kind === 'name') {
 		const villageCode = text(search.villageCode, 12);
 		if (!/^\d{12}$/.test(villageCode) || !villageCode.startsWith(actor.countyCode))
 			throw DomainError.invalid('village', 'jobs_error_search_village');
-		const prefix = `${query.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-		condition = and(eq(households.villageCode, villageCode), like(members.name, prefix));
+		// A name is looked for in one village only (the name with no spaces: "王 建国").
+		query = { kind: 'name', name: (parsed.name + parsed.place).replace(/\s/g, ''), place: '' };
+		village = (column) => eq(column, villageCode);
 	}
+	// People of working age first, the older after; nobody under 16 is listed at all.
+	const hits = personHits(db, query, { countyId: actor.countyId, village });
+	const oldBorn = yearsBefore(today, OLDEST_USUAL_WORKER + 1);
+	const band = sql<number>`case when ${members.birthDate} <= ${oldBorn}::date then 2 else 1 end`;
 	const rows = await db
 		.select({
 			memberId: members.id,
@@ -115,14 +115,15 @@ export async function findPeople(
 			idNumber: members.idNumber,
 			villageName: divisions.name
 		})
-		.from(members)
+		.from(hits)
+		.innerJoin(members, and(eq(members.countyId, actor.countyId), eq(members.id, hits.id)))
 		.innerJoin(
 			households,
 			and(eq(households.countyId, members.countyId), eq(households.id, members.householdId))
 		)
 		.innerJoin(divisions, eq(divisions.code, households.villageCode))
-		.where(and(...base, condition))
-		.orderBy(asc(members.name), asc(members.birthDate))
+		.where(sql`${members.birthDate} <= ${yearsBefore(today, MINIMUM_AGE)}::date`)
+		.orderBy(asc(band), asc(members.name), asc(members.birthDate), asc(members.id))
 		.limit(SEARCH_LIMIT);
 	const open = rows.length
 		? await db
