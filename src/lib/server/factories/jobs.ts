@@ -52,7 +52,6 @@ function text(value: unknown, max = 200): string {
 	return typeof value === 'string' ? value.trim().slice(0, max) : '';
 }
 
-
 /** The birth date an identity number carries: "130434198001011234" → "1980-01-01". */
 function birthDateOf(idNumber: string): string {
 	return `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`;
@@ -72,6 +71,42 @@ export interface PersonMatch {
 export interface PersonSearch {
 	query: string;
 	villageCode?: string;
+}
+
+/**
+ * The hire search statement (exported for the plan test): people of working age first, the
+ * older after; nobody under 16 is listed at all (they cannot be hired, so showing them
+ * would only invite a mistake).
+ */
+export function peopleQuery(
+	db: Db,
+	actor: UserActor,
+	query: PersonQuery,
+	village: ((column: PgColumn) => SQL) | undefined,
+	today: string
+) {
+	const hits = personHits(db, query, { countyId: actor.countyId, village });
+	const oldBorn = yearsBefore(today, OLDEST_USUAL_WORKER + 1);
+	const band = sql<number>`case when ${members.birthDate} <= ${oldBorn}::date then 2 else 1 end`;
+	return db
+		.select({
+			memberId: members.id,
+			name: members.name,
+			sex: members.sex,
+			birthDate: members.birthDate,
+			idNumber: members.idNumber,
+			villageName: divisions.name
+		})
+		.from(hits)
+		.innerJoin(members, and(eq(members.countyId, actor.countyId), eq(members.id, hits.id)))
+		.innerJoin(
+			households,
+			and(eq(households.countyId, members.countyId), eq(households.id, members.householdId))
+		)
+		.innerJoin(divisions, eq(divisions.code, households.villageCode))
+		.where(sql`${members.birthDate} <= ${yearsBefore(today, MINIMUM_AGE)}::date`)
+		.orderBy(asc(band), asc(members.name), asc(members.birthDate), asc(members.id))
+		.limit(SEARCH_LIMIT);
 }
 
 /**
@@ -102,29 +137,7 @@ export async function findPeople(
 		query = { kind: 'name', name: (parsed.name + parsed.place).replace(/\s/g, ''), place: '' };
 		village = (column) => eq(column, villageCode);
 	}
-	// People of working age first, the older after; nobody under 16 is listed at all.
-	const hits = personHits(db, query, { countyId: actor.countyId, village });
-	const oldBorn = yearsBefore(today, OLDEST_USUAL_WORKER + 1);
-	const band = sql<number>`case when ${members.birthDate} <= ${oldBorn}::date then 2 else 1 end`;
-	const rows = await db
-		.select({
-			memberId: members.id,
-			name: members.name,
-			sex: members.sex,
-			birthDate: members.birthDate,
-			idNumber: members.idNumber,
-			villageName: divisions.name
-		})
-		.from(hits)
-		.innerJoin(members, and(eq(members.countyId, actor.countyId), eq(members.id, hits.id)))
-		.innerJoin(
-			households,
-			and(eq(households.countyId, members.countyId), eq(households.id, members.householdId))
-		)
-		.innerJoin(divisions, eq(divisions.code, households.villageCode))
-		.where(sql`${members.birthDate} <= ${yearsBefore(today, MINIMUM_AGE)}::date`)
-		.orderBy(asc(band), asc(members.name), asc(members.birthDate), asc(members.id))
-		.limit(SEARCH_LIMIT);
+	const rows = await peopleQuery(db, actor, query, village, today);
 	const open = rows.length
 		? await db
 				.select({ idNumber: factoryJobs.workerIdNumber })

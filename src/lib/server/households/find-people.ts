@@ -36,7 +36,10 @@ export function parsePersonQuery(
 	const field = options.field ?? 'q';
 	const raw = typeof input === 'string' ? input : '';
 	// eslint-disable-next-line no-control-regex
-	const q = raw.replace(/[\u0000-\u001f\u007f]/g, '').trim().replace(/\s+/g, ' ');
+	const q = raw
+		.replace(/[\u0000-\u001f\u007f]/g, '')
+		.trim()
+		.replace(/\s+/g, ' ');
 	if (!q) return null;
 	if (q.length > MAX_QUERY) throw DomainError.invalid(field, 'field_search_too_long');
 	const compact = q.replace(/\s/g, '');

@@ -130,24 +130,26 @@ export function pickerSearchQuery(
 		village: (column) => villageScope(actor, column),
 		unscoped: ['id_number']
 	});
-	// This station's pickers this year: one range scan of the station's weigh-ins, hashed.
-	const regulars = db
-		.selectDistinct({ memberId: pickingEntries.memberId })
-		.from(pickingEntries)
-		.where(
-			and(
-				eq(pickingEntries.countyId, actor.countyId),
-				eq(pickingEntries.stationId, station?.id ?? '00000000-0000-0000-0000-000000000000'),
-				gte(pickingEntries.pickedOn, `${day.slice(0, 4)}-01-01`),
-				lte(pickingEntries.pickedOn, day),
-				eq(pickingEntries.voided, false)
-			)
-		)
-		.as('regulars');
+	// This station's pickers this year: one range scan of the station's weigh-ins, run once
+	// and hashed (an uncorrelated IN), never a lookup per person found.
+	const regulars = station
+		? db
+				.select({ memberId: pickingEntries.memberId })
+				.from(pickingEntries)
+				.where(
+					and(
+						eq(pickingEntries.countyId, actor.countyId),
+						eq(pickingEntries.stationId, station.id),
+						gte(pickingEntries.pickedOn, `${day.slice(0, 4)}-01-01`),
+						lte(pickingEntries.pickedOn, day),
+						eq(pickingEntries.voided, false)
+					)
+				)
+		: null;
 	const childBorn = yearsBefore(day, MINIMUM_PICKER_AGE);
 	const oldBorn = yearsBefore(day, OLDEST_USUAL_PICKER + 1);
 	const nearby = sql<boolean>`left(${households.villageCode}, 9) = ${near}`;
-	const pickedHere = sql<boolean>`${regulars.memberId} is not null`;
+	const pickedHere = regulars ? sql<boolean>`${members.id} in ${regulars}` : sql<boolean>`false`;
 	const band = sql<number>`case when ${members.birthDate} > ${childBorn}::date then 3 when ${members.birthDate} <= ${oldBorn}::date then 2 else 1 end`;
 	const inScope = villageScope(actor, households.villageCode);
 	const place =
@@ -176,10 +178,9 @@ export function pickerSearchQuery(
 		)
 		.innerJoin(divisions, eq(divisions.code, households.villageCode))
 		.leftJoin(township, eq(township.code, divisions.parentCode))
-		.leftJoin(regulars, eq(regulars.memberId, members.id))
 		.where(place)
 		.orderBy(
-			desc(pickedHere),
+			...(regulars ? [desc(pickedHere)] : []),
 			asc(band),
 			desc(nearby),
 			asc(households.villageCode),
