@@ -35,8 +35,8 @@ export function parsePersonQuery(
 ): PersonQuery | null {
 	const field = options.field ?? 'q';
 	const raw = typeof input === 'string' ? input : '';
-	// eslint-disable-next-line no-control-regex
 	const q = raw
+		// eslint-disable-next-line no-control-regex
 		.replace(/[\u0000-\u001f\u007f]/g, '')
 		.trim()
 		.replace(/\s+/g, ' ');
