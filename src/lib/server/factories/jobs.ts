@@ -135,7 +135,10 @@ export async function findPeople(
 			throw DomainError.invalid('village', 'jobs_error_search_village');
 		// A name is looked for in one village only (the name with no spaces: "王 建国").
 		query = { kind: 'name', name: (parsed.name + parsed.place).replace(/\s/g, ''), place: '' };
-		village = (column) => eq(column, villageCode);
+		// As an expression, not `column = code`: the village is checked on each household
+		// fetched by its key, so the plan cannot turn into members × the village's households
+		// when the embedded database has no statistics yet (it did: 22 s for 李 at 60,000).
+		village = (column) => sql`left(${column}, 12) = ${villageCode}`;
 	}
 	const rows = await peopleQuery(db, actor, query, village, today);
 	const open = rows.length

@@ -156,7 +156,9 @@ export function pickerSearchQuery(
 		parsed.kind === 'name' && parsed.place
 			? like(divisions.name, `%${escapeLike(parsed.place)}%`)
 			: undefined;
-	return db
+	// The first dozen by rank from the people found; only those get their village and
+	// township names (a common surname finds thousands: no lookups for the rest).
+	const rankedBase = db
 		.select({
 			memberId: members.id,
 			householdId: members.householdId,
@@ -164,21 +166,22 @@ export function pickerSearchQuery(
 			idNumber: members.idNumber,
 			birthDate: members.birthDate,
 			villageCode: households.villageCode,
-			villageName: divisions.name,
-			townshipName: township.name,
-			nearby,
-			pickedHere,
-			inScope: sql<boolean>`${inScope}`
+			nearby: nearby.as('nearby'),
+			pickedHere: pickedHere.as('picked_here'),
+			band: band.as('band'),
+			inScope: sql<boolean>`${inScope}`.as('in_scope')
 		})
 		.from(hits)
 		.innerJoin(members, and(eq(members.countyId, actor.countyId), eq(members.id, hits.id)))
 		.innerJoin(
 			households,
 			and(eq(households.countyId, members.countyId), eq(households.id, members.householdId))
-		)
-		.innerJoin(divisions, eq(divisions.code, households.villageCode))
-		.leftJoin(township, eq(township.code, divisions.parentCode))
-		.where(place)
+		);
+	const ranked = (
+		place
+			? rankedBase.innerJoin(divisions, eq(divisions.code, households.villageCode)).where(place)
+			: rankedBase
+	)
 		.orderBy(
 			...(regulars ? [desc(pickedHere)] : []),
 			asc(band),
@@ -187,7 +190,33 @@ export function pickerSearchQuery(
 			asc(members.name),
 			asc(members.id)
 		)
-		.limit(PICKER_LIMIT);
+		.limit(PICKER_LIMIT)
+		.as('ranked');
+	return db
+		.select({
+			memberId: ranked.memberId,
+			householdId: ranked.householdId,
+			name: ranked.name,
+			idNumber: ranked.idNumber,
+			birthDate: ranked.birthDate,
+			villageCode: ranked.villageCode,
+			villageName: divisions.name,
+			townshipName: township.name,
+			nearby: ranked.nearby,
+			pickedHere: ranked.pickedHere,
+			inScope: ranked.inScope
+		})
+		.from(ranked)
+		.innerJoin(divisions, eq(divisions.code, ranked.villageCode))
+		.leftJoin(township, eq(township.code, divisions.parentCode))
+		.orderBy(
+			desc(ranked.pickedHere),
+			asc(ranked.band),
+			desc(ranked.nearby),
+			asc(ranked.villageCode),
+			asc(ranked.name),
+			asc(ranked.memberId)
+		);
 }
 
 async function runPickerSearch(
