@@ -69,9 +69,11 @@ test('staff weigh in ten pickers, correct one, pay the day, and the household se
 		const results = page.locator('#picker-search-results li');
 		await expect(results.first().or(page.getByText('名单里没有找到'))).toBeVisible();
 		if ((await results.count()) === 0) continue;
-		const name = await results.first().locator('.name').innerText();
-		// Enter takes the first match; the weight field is ready for the scale's reading.
-		await search.press('Enter');
+		// Several people match a surname: the person taps one (Enter would not choose).
+		const choice = page.locator('#picker-search-results a.match').first();
+		if ((await choice.count()) === 0) continue;
+		const name = await choice.locator('.name').innerText();
+		await choice.click();
 		await expect(weight).toBeFocused();
 		const kg = `${10 + recorded.length}.5`;
 		await weight.fill(kg);
@@ -96,11 +98,15 @@ test('staff weigh in ten pickers, correct one, pay the day, and the household se
 	await expect(last).toContainText('¥15.00');
 
 	// Pay the day's sheet in one go.
-	await page.getByRole('link', { name: /去发放今天的工钱/ }).click();
+	// The day shown is back-dated: the button names it.
+	await page.getByRole('link', { name: /去发放 9月30日 的工钱/ }).click();
 	await expect(page.getByRole('heading', { name: '采摘工钱发放' })).toBeVisible();
 	await page.waitForLoadState('networkidle');
 	await expect(page.getByRole('row', { name: new RegExp(recorded[0].name) }).first()).toBeVisible();
-	await page.getByRole('button', { name: /标记已发放/ }).click();
+	// Paying shows the count and total and asks to confirm.
+	await page.getByRole('link', { name: /发放 9月30日 的工钱…/ }).click();
+	await expect(page.getByText(/\d+ 次过秤，共 ¥[\d,.]+。钱都发到采摘人手里了吗？/)).toBeVisible();
+	await page.getByRole('button', { name: /确认已发放/ }).click();
 	await expect(page.getByText(/已发放 \d+ 次过秤/)).toBeVisible();
 	await expect(page.getByText('这张表已全部发放')).toBeVisible();
 

@@ -245,6 +245,10 @@ const MATRIX: Record<string, Case> = {
 		expect: only('admin', 'staffIn', 'staffOut'),
 		form: () => ({ seasonId: plantingWorld.seasonId })
 	},
+	'/planting/subsidies action:review': {
+		expect: only('admin', 'staffIn', 'staffOut'),
+		form: () => ({ seasonId: plantingWorld.seasonId })
+	},
 	'/planting/subsidies action:pay': {
 		expect: only('admin', 'staffIn', 'staffOut'),
 		form: () => ({ seasonId: plantingWorld.seasonId })

@@ -309,17 +309,27 @@ describe('subsidy generation and payment', () => {
 	it('posts each paid line once as transfer income, even when "mark paid" is sent twice', async () => {
 		const list = await listSubsidies(database.db, staff, seasonId, { status: 'unpaid' });
 		const ids = list.lines.map((l) => l.id);
+		const confirm = {
+			confirmCount: String(ids.length),
+			confirmFen: String(list.lines.reduce((sum, l) => sum + l.amountFen, 0))
+		};
 		const paid = await paySubsidies(
 			database.db,
 			staff,
 			seasonId,
-			{ lineIds: ids, paidOn: '2026-10-15' },
+			{ lineIds: ids, paidOn: '2026-10-15', ...confirm },
 			TODAY
 		);
 		expect(paid.paid).toBe(ids.length);
 		expect(
 			await issues(
-				paySubsidies(database.db, staff, seasonId, { lineIds: ids, paidOn: '2026-10-16' }, TODAY)
+				paySubsidies(
+					database.db,
+					staff,
+					seasonId,
+					{ lineIds: ids, paidOn: '2026-10-16', ...confirm },
+					TODAY
+				)
 			)
 		).toEqual([':subsidy_error_already_paid']);
 		const line = list.lines.find((l) => l.plotId === firstYearPlot)!;
@@ -528,7 +538,9 @@ describe('weigh-ins at the station', () => {
 			stationId
 		);
 		expect(withVillage).toHaveLength(0);
-		expect(await searchPickers(database.db, staff, '12', stationId)).toEqual([]);
+		expect(await issues(searchPickers(database.db, staff, '12', stationId))).toEqual([
+			'q:field_search_digits'
+		]);
 	});
 });
 
@@ -615,7 +627,14 @@ describe('batch payment of a sheet', () => {
 				paySheet(
 					database.db,
 					staff,
-					{ stationId, period: 'day', date: DAY, paidOn: '2026-08-05', expectedEntries: '2' },
+					{
+						stationId,
+						period: 'day',
+						date: DAY,
+						paidOn: '2026-08-05',
+						expectedEntries: '2',
+						expectedFen: '4025'
+					},
 					TODAY
 				)
 			)

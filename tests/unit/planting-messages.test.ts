@@ -23,7 +23,13 @@ function files(dir: string, match: (name: string) => boolean): string[] {
 
 const zh = load('messages/planting/zh-CN.json');
 const en = load('messages/planting/en.json');
-const everyKey = new Set([...keys(load('messages/zh-CN.json')), ...keys(zh)]);
+// A key may live in any message folder the project loads (e.g. messages/field).
+const folders = (
+	JSON.parse(readFileSync(join(root, 'project.inlang/settings.json'), 'utf8')) as {
+		'plugin.inlang.messageFormat': { pathPattern: string[] };
+	}
+)['plugin.inlang.messageFormat'].pathPattern.map((p) => p.replace('{locale}', 'zh-CN'));
+const everyKey = new Set(folders.flatMap((path) => keys(load(path))));
 const sources = [
 	...files(join(root, 'src/lib/server/planting'), (n) => n.endsWith('.ts')),
 	...files(join(root, 'src/routes/planting'), (n) => /\.(ts|svelte)$/.test(n)),
@@ -58,7 +64,7 @@ describe('honeysuckle message files', () => {
 				if (!everyKey.has(match[1])) missing.add(`${match[1]} (${file.replace(root, '')})`);
 			}
 			for (const match of text.matchAll(
-				/'((?:planting|picking|plots|subsidy|stations|season)_(?:error)_[a-z0-9_]+)'/g
+				/'((?:planting|picking|plots|subsidy|stations|season|field)_(?:error)_[a-z0-9_]+)'/g
 			)) {
 				if (!everyKey.has(match[1])) missing.add(`${match[1]} (${file.replace(root, '')})`);
 			}

@@ -314,7 +314,10 @@ function paymentView(
 	};
 }
 
-/** The latest payments at the actor's stations. */
+/**
+ * The latest payments at the actor's stations: by the day paid, newest first (a payment
+ * entered today for last week comes after one paid yesterday), then by when it was entered.
+ */
 export async function recentPayments(db: Db, actor: UserActor, limit = 20): Promise<PaymentView[]> {
 	requireProgramStaff(actor);
 	const rows = await db
@@ -333,7 +336,11 @@ export async function recentPayments(db: Db, actor: UserActor, limit = 20): Prom
 				villageScope(actor, weighingStations.villageCode)
 			)
 		)
-		.orderBy(desc(pickingPayments.createdAt))
+		.orderBy(
+			desc(pickingPayments.paidOn),
+			desc(pickingPayments.createdAt),
+			desc(pickingPayments.id)
+		)
 		.limit(limit);
 	return rows.map((r) => paymentView(r.payment, r.stationName));
 }
@@ -370,6 +377,13 @@ export async function paySheet(
 	if (!isDate(paidOn)) throw DomainError.invalid('paidOn', 'picking_error_paid_on');
 	if (paidOn > today) throw DomainError.invalid('paidOn', 'picking_error_paid_on_future');
 	if (paidOn < sheet.from) throw DomainError.invalid('paidOn', 'picking_error_paid_on_before');
+	// Paid only as confirmed: the count and total the person was shown come back with the
+	// request, and a sheet that differs by now pays nothing (checked below, under lock).
+	const expectedEntries = text(input.expectedEntries, 12, 'expectedEntries');
+	const expectedFen = text(input.expectedFen, 20, 'expectedFen');
+	if (!/^\d+$/.test(expectedEntries) || !/^\d+$/.test(expectedFen)) {
+		throw DomainError.invalid('', 'field_error_pay_unconfirmed');
+	}
 	return inTransaction(db, async (tx) => {
 		const unpaidIds = (
 			await sheetQuery(tx, actor, and(sheet.condition, isNull(pickingEntries.paymentId))!)
@@ -397,12 +411,7 @@ export async function paySheet(
 				: DomainError.invalid('', 'picking_error_sheet_empty');
 		}
 		const totalFen = entries.reduce((sum, e) => sum + e.amountFen, 0);
-		const expectedEntries = text(input.expectedEntries, 12, 'expectedEntries');
-		const expectedFen = text(input.expectedFen, 20, 'expectedFen');
-		if (
-			(expectedEntries && Number(expectedEntries) !== entries.length) ||
-			(expectedFen && Number(expectedFen) !== totalFen)
-		) {
+		if (Number(expectedEntries) !== entries.length || Number(expectedFen) !== totalFen) {
 			throw DomainError.conflict('', 'picking_error_sheet_changed');
 		}
 		const byStation = new Map<string, typeof entries>();

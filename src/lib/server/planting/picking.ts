@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, like, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, like, lte, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db';
 import { inTransaction } from '../db';
@@ -8,11 +8,21 @@ import { auditLog } from '../audit/schema';
 import type { UserActor } from '../auth/actor';
 import { divisions } from '../divisions/schema';
 import { DomainError, type FieldIssue } from '../errors';
+import {
+	ageOn,
+	escapeLike,
+	maskName,
+	parsePersonQuery,
+	personHits,
+	yearsBefore,
+	type PersonQuery
+} from '../households/find-people';
 import { households, members } from '../households/schema';
 import { postLedgerEntry, reverseLedgerEntry } from '../income';
 import { ledgerEntries } from '../income/schema';
 import { getCountySettings } from '../settings';
 import { countySettings } from '../settings/schema';
+import { todayInChina } from '../../format';
 import { maskIdentityNumber, parseIdentityNumber } from '../../identity';
 import {
 	dayTotals,
@@ -22,7 +32,7 @@ import {
 	type DayTotals
 } from '../../planting';
 export type { DayTotals } from '../../planting';
-import { canReachVillage, requireProgramStaff } from './access';
+import { canReachVillage, requireProgramStaff, villageScope } from './access';
 import { isDate, text } from './common';
 import { numberIssue } from '../input';
 import { getStation } from './stations';
@@ -53,54 +63,103 @@ export interface PickingEntryView {
 export interface PickerMatch {
 	memberId: string;
 	householdId: string;
+	/** The whole name; for a person outside the actor's townships only the surname. */
 	name: string;
 	maskedIdNumber: string;
+	/** Empty for a person outside the actor's townships. */
 	birthYear: string;
 	villageCode: string;
 	villageName: string;
 	townshipName: string;
 	/** In the station's township: shown first. */
 	nearby: boolean;
+	/** Weighed at this station earlier this year. */
+	pickedHere: boolean;
+	/** Under 16 on the day: shown marked, and no weight can be recorded for them. */
+	child: boolean;
+	/** Found by an exact identity number outside the actor's townships: minimal details. */
+	outsideScope: boolean;
 }
+
+/** Nobody under 16 picks for wages (劳动法 minimum working age). */
+export const MINIMUM_PICKER_AGE = 16;
+/** Pickers older than this are shown after those of working age. */
+const OLDEST_USUAL_PICKER = 70;
+const PICKER_LIMIT = 12;
 
 const township = alias(divisions, 'picker_township');
 
-function escapeLike(value: string): string {
-	return value.replace(/[%_\\]/g, (c) => `\\${c}`);
-}
-
 /**
  * Finds pickers in the registry the way a station asks: the last 4 characters of the
- * identity number, a phone number, or a name (optionally followed by part of the village
- * name). The whole county is searched, because pickers walk to a neighbouring township's
- * station, but people of the station's own township come first.
+ * identity number, the household's phone, the whole identity number, or a name
+ * (optionally followed by part of the village name).
+ *
+ * Whom: people of the actor's townships (a county admin: the whole county). A picker who
+ * walks over from another township is found by the whole identity number on their card,
+ * and then shown with the surname, township and number tail only: staff see no more of
+ * another township's registry than the person in front of them shows them.
+ *
+ * Order: who is likely picking — weighed at this station earlier this year, then people
+ * 16–70, then the older, then children (marked, not selectable), nearest township first.
+ * Each way of finding is its own index query (see households/find-people.ts).
  */
 export async function searchPickers(
 	db: Db,
 	actor: UserActor,
 	query: string,
-	stationId?: string | null
+	stationId?: string | null,
+	day?: string | null
 ): Promise<PickerMatch[]> {
 	requireProgramStaff(actor);
-	const q = query.trim().replace(/\s+/g, ' ').slice(0, 40);
-	if (!q) return [];
+	const parsed = parsePersonQuery(query);
+	if (!parsed) return [];
 	const station = stationId ? await getStation(db, actor, stationId) : null;
+	return runPickerSearch(db, actor, parsed, station, day && isDate(day) ? day : todayInChina());
+}
+
+/** The search statement itself (exported for the plan test). */
+export function pickerSearchQuery(
+	db: Db,
+	actor: UserActor,
+	parsed: PersonQuery,
+	station: { id: string; villageCode: string } | null,
+	day: string
+) {
 	const near = station ? station.villageCode.slice(0, 9) : (actor.townshipCodes[0] ?? '');
-	let condition: SQL;
-	if (/^\d{3}[\dXx]$/.test(q)) condition = eq(members.idLast4, q.toUpperCase());
-	else if (/^\d{17}[\dXx]$/.test(q)) condition = eq(members.idNumber, q.toUpperCase());
-	else if (/^1\d{10}$/.test(q)) condition = eq(households.phone, q);
-	else if (/^\d{5,10}$/.test(q)) condition = like(households.phone, `${q}%`);
-	else if (/^\d+$/.test(q)) return [];
-	else {
-		const [name, ...place] = q.split(' ');
-		condition = and(
-			like(members.name, `${escapeLike(name)}%`),
-			...(place.length ? [like(divisions.name, `%${escapeLike(place.join(''))}%`)] : [])
-		) as SQL;
-	}
+	const hits = personHits(db, parsed, {
+		countyId: actor.countyId,
+		village: (column) => villageScope(actor, column),
+		unscoped: ['id_number']
+	});
+	// This station's pickers this year: one range scan of the station's weigh-ins, run once
+	// and hashed (an uncorrelated IN), never a lookup per person found.
+	const regulars = station
+		? db
+				.select({ memberId: pickingEntries.memberId })
+				.from(pickingEntries)
+				.where(
+					and(
+						eq(pickingEntries.countyId, actor.countyId),
+						eq(pickingEntries.stationId, station.id),
+						gte(pickingEntries.pickedOn, `${day.slice(0, 4)}-01-01`),
+						lte(pickingEntries.pickedOn, day),
+						eq(pickingEntries.voided, false)
+					)
+				)
+		: null;
+	const childBorn = yearsBefore(day, MINIMUM_PICKER_AGE);
+	const oldBorn = yearsBefore(day, OLDEST_USUAL_PICKER + 1);
 	const nearby = sql<boolean>`left(${households.villageCode}, 9) = ${near}`;
-	const rows = await db
+	const pickedHere = regulars ? sql<boolean>`${members.id} in ${regulars}` : sql<boolean>`false`;
+	const band = sql<number>`case when ${members.birthDate} > ${childBorn}::date then 3 when ${members.birthDate} <= ${oldBorn}::date then 2 else 1 end`;
+	const inScope = villageScope(actor, households.villageCode);
+	const place =
+		parsed.kind === 'name' && parsed.place
+			? like(divisions.name, `%${escapeLike(parsed.place)}%`)
+			: undefined;
+	// The first dozen by rank from the people found; only those get their village and
+	// township names (a common surname finds thousands: no lookups for the rest).
+	const rankedBase = db
 		.select({
 			memberId: members.id,
 			householdId: members.householdId,
@@ -108,38 +167,112 @@ export async function searchPickers(
 			idNumber: members.idNumber,
 			birthDate: members.birthDate,
 			villageCode: households.villageCode,
-			villageName: divisions.name,
-			townshipName: township.name,
-			nearby
+			nearby: nearby.as('nearby'),
+			pickedHere: pickedHere.as('picked_here'),
+			band: band.as('band'),
+			inScope: sql<boolean>`${inScope}`.as('in_scope')
 		})
-		.from(members)
+		.from(hits)
+		.innerJoin(members, and(eq(members.countyId, actor.countyId), eq(members.id, hits.id)))
 		.innerJoin(
 			households,
 			and(eq(households.countyId, members.countyId), eq(households.id, members.householdId))
+		);
+	const ranked = (
+		place
+			? rankedBase.innerJoin(divisions, eq(divisions.code, households.villageCode)).where(place)
+			: rankedBase
+	)
+		.orderBy(
+			...(regulars ? [desc(pickedHere)] : []),
+			asc(band),
+			desc(nearby),
+			asc(households.villageCode),
+			asc(members.name),
+			asc(members.id)
 		)
-		.innerJoin(divisions, eq(divisions.code, households.villageCode))
+		.limit(PICKER_LIMIT)
+		.as('ranked');
+	return db
+		.select({
+			memberId: ranked.memberId,
+			householdId: ranked.householdId,
+			name: ranked.name,
+			idNumber: ranked.idNumber,
+			birthDate: ranked.birthDate,
+			villageCode: ranked.villageCode,
+			villageName: divisions.name,
+			townshipName: township.name,
+			nearby: ranked.nearby,
+			pickedHere: ranked.pickedHere,
+			inScope: ranked.inScope
+		})
+		.from(ranked)
+		.innerJoin(divisions, eq(divisions.code, ranked.villageCode))
 		.leftJoin(township, eq(township.code, divisions.parentCode))
-		.where(and(eq(members.countyId, actor.countyId), eq(members.current, true), condition))
-		.orderBy(desc(nearby), asc(households.villageCode), asc(members.name))
-		.limit(12);
-	return rows.map((r) => ({
-		memberId: r.memberId,
-		householdId: r.householdId,
-		name: r.name,
-		maskedIdNumber: maskIdentityNumber(r.idNumber),
-		birthYear: r.birthDate.slice(0, 4),
-		villageCode: r.villageCode,
-		villageName: r.villageName,
-		townshipName: r.townshipName ?? '',
-		nearby: Boolean(r.nearby)
-	}));
+		.orderBy(
+			desc(ranked.pickedHere),
+			asc(ranked.band),
+			desc(ranked.nearby),
+			asc(ranked.villageCode),
+			asc(ranked.name),
+			asc(ranked.memberId)
+		);
 }
 
-/** One registered picker by member id (the screen without JavaScript chooses by link). */
+async function runPickerSearch(
+	db: Db,
+	actor: UserActor,
+	parsed: PersonQuery,
+	station: { id: string; villageCode: string } | null,
+	day: string
+): Promise<PickerMatch[]> {
+	const rows = await pickerSearchQuery(db, actor, parsed, station, day);
+	return rows.map((r) => pickerMatch(r, day));
+}
+
+function pickerMatch(
+	r: {
+		memberId: string;
+		householdId: string;
+		name: string;
+		idNumber: string;
+		birthDate: string;
+		villageCode: string;
+		villageName: string;
+		townshipName: string | null;
+		nearby: unknown;
+		pickedHere?: unknown;
+		inScope?: unknown;
+	},
+	day: string
+): PickerMatch {
+	const outsideScope = r.inScope === false;
+	return {
+		memberId: r.memberId,
+		householdId: r.householdId,
+		name: outsideScope ? maskName(r.name) : r.name,
+		maskedIdNumber: maskIdentityNumber(r.idNumber),
+		birthYear: outsideScope ? '' : r.birthDate.slice(0, 4),
+		villageCode: outsideScope ? r.villageCode.slice(0, 9) : r.villageCode,
+		villageName: outsideScope ? '' : r.villageName,
+		townshipName: r.townshipName ?? '',
+		nearby: Boolean(r.nearby),
+		pickedHere: Boolean(r.pickedHere),
+		child: ageOn(r.birthDate, day) < MINIMUM_PICKER_AGE,
+		outsideScope
+	};
+}
+
+/**
+ * One registered picker by member id (the screen without JavaScript chooses by link), or
+ * null: unknown, or a child, for whom no weight is recorded.
+ */
 export async function getPicker(
 	db: Db,
 	actor: UserActor,
-	memberId: unknown
+	memberId: unknown,
+	day?: string | null
 ): Promise<PickerMatch | null> {
 	requireProgramStaff(actor);
 	if (!isUuid(memberId)) return null;
@@ -152,7 +285,8 @@ export async function getPicker(
 			birthDate: members.birthDate,
 			villageCode: households.villageCode,
 			villageName: divisions.name,
-			townshipName: township.name
+			townshipName: township.name,
+			inScope: sql<boolean>`${villageScope(actor, households.villageCode)}`
 		})
 		.from(members)
 		.innerJoin(
@@ -161,19 +295,12 @@ export async function getPicker(
 		)
 		.innerJoin(divisions, eq(divisions.code, households.villageCode))
 		.leftJoin(township, eq(township.code, divisions.parentCode))
-		.where(and(eq(members.countyId, actor.countyId), eq(members.id, memberId)));
+		.where(
+			and(eq(members.countyId, actor.countyId), eq(members.id, memberId), eq(members.current, true))
+		);
 	if (!row) return null;
-	return {
-		memberId: row.memberId,
-		householdId: row.householdId,
-		name: row.name,
-		maskedIdNumber: maskIdentityNumber(row.idNumber),
-		birthYear: row.birthDate.slice(0, 4),
-		villageCode: row.villageCode,
-		villageName: row.villageName,
-		townshipName: row.townshipName ?? '',
-		nearby: true
-	};
+	const match = pickerMatch({ ...row, nearby: true }, day && isDate(day) ? day : todayInChina());
+	return match.child ? null : match;
 }
 
 export interface PickingEntryInput {
@@ -251,7 +378,9 @@ async function resolvePicker(
 	countyId: string,
 	input: { memberId?: unknown; pickerName?: unknown; pickerIdNumber?: unknown },
 	issues: FieldIssue[],
-	today: string
+	today: string,
+	/** The day picked: nobody under 16 on that day is recorded. */
+	day: string = today
 ): Promise<Picker | null> {
 	const memberId = text(input.memberId, 40, 'memberId');
 	if (memberId) {
@@ -262,6 +391,7 @@ async function resolvePicker(
 						householdId: members.householdId,
 						name: members.name,
 						idNumber: members.idNumber,
+						birthDate: members.birthDate,
 						current: members.current,
 						villageName: divisions.name
 					})
@@ -275,6 +405,10 @@ async function resolvePicker(
 			: [];
 		if (!member) {
 			issues.push({ field: 'memberId', key: 'picking_error_member' });
+			return null;
+		}
+		if (ageOn(member.birthDate, day) < MINIMUM_PICKER_AGE) {
+			issues.push({ field: 'memberId', key: 'field_error_picker_child' });
 			return null;
 		}
 		return {
@@ -402,6 +536,7 @@ function prepareWeighInContext(db: Db) {
 			householdId: members.householdId,
 			memberName: members.name,
 			memberIdNumber: members.idNumber,
+			memberBirthDate: members.birthDate,
 			villageName: divisions.name
 		})
 		.from(weighingStations)
@@ -494,6 +629,13 @@ export async function recordPickingEntry(
 				}
 			: null;
 		if (!picker) issues.push({ field: 'memberId', key: 'picking_error_member' });
+		else if (
+			dateOk &&
+			context.memberBirthDate &&
+			ageOn(context.memberBirthDate, pickedOn) < MINIMUM_PICKER_AGE
+		) {
+			issues.push({ field: 'memberId', key: 'field_error_picker_child' });
+		}
 	} else {
 		picker = await resolvePicker(db, actor.countyId, input, issues, today);
 	}
@@ -676,7 +818,14 @@ export async function correctPickingEntry(
 	const memberText = text(input.memberId, 40, 'memberId');
 	const picker =
 		memberText && memberText !== current.memberId
-			? await resolvePicker(db, actor.countyId, { memberId: memberText }, issues, today)
+			? await resolvePicker(
+					db,
+					actor.countyId,
+					{ memberId: memberText },
+					issues,
+					today,
+					current.pickedOn
+				)
 			: null;
 	if (current.voided) issues.push({ field: '', key: 'picking_error_voided' });
 	if (issues.length) throw new DomainError('invalid', issues);

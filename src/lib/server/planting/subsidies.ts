@@ -274,27 +274,93 @@ export interface PayResult {
 	alreadyPaid: number;
 }
 
+export interface PayReview {
+	/** The chosen lines that are unpaid and in the actor's scope: what paying would pay. */
+	lineIds: string[];
+	count: number;
+	totalFen: number;
+	paidOn: string;
+}
+
+function checkPaidOn(input: { paidOn: unknown }, year: number, today: string): string {
+	const paidOn = text(input.paidOn, 10, 'paidOn');
+	if (!isDate(paidOn)) throw DomainError.invalid('paidOn', 'subsidy_error_paid_on');
+	if (paidOn > today) throw DomainError.invalid('paidOn', 'subsidy_error_paid_on_future');
+	if (paidOn < `${year}-01-01`) {
+		throw DomainError.invalid('paidOn', 'subsidy_error_paid_on_before', { year });
+	}
+	return paidOn;
+}
+
+function chosenIds(lineIds: unknown[]): string[] {
+	const ids = [...new Set(lineIds.filter(isUuid))];
+	if (ids.length === 0) throw DomainError.invalid('', 'subsidy_error_none_chosen');
+	return ids;
+}
+
 /**
- * Marks subsidy lines paid on a date and posts each as transfer income to its household,
- * in one transaction. A line is paid once: only unpaid lines change, so sending the same
- * list twice pays nothing the second time (and says so).
+ * The step before paying: what the chosen lines come to (count and total), so the person
+ * confirms exactly that. Nothing is written.
  */
-export async function paySubsidies(
+export async function reviewSubsidies(
 	db: Db,
 	actor: UserActor,
 	seasonId: string,
 	input: { lineIds: unknown[]; paidOn: unknown },
 	today: string
+): Promise<PayReview> {
+	const season = await getSeason(db, actor, seasonId);
+	const paidOn = checkPaidOn(input, season.year, today);
+	const ids = chosenIds(input.lineIds);
+	const lines = await db
+		.select({ id: plantingSubsidies.id, amountFen: plantingSubsidies.amountFen })
+		.from(plantingSubsidies)
+		.innerJoin(
+			plots,
+			and(eq(plots.countyId, plantingSubsidies.countyId), eq(plots.id, plantingSubsidies.plotId))
+		)
+		.where(
+			and(
+				eq(plantingSubsidies.countyId, actor.countyId),
+				eq(plantingSubsidies.seasonId, season.id),
+				inArray(plantingSubsidies.id, ids),
+				isNull(plantingSubsidies.paidOn),
+				villageScope(actor, plots.villageCode)
+			)
+		)
+		.orderBy(asc(plantingSubsidies.id));
+	if (lines.length === 0) throw DomainError.conflict('', 'subsidy_error_already_paid');
+	return {
+		lineIds: lines.map((l) => l.id),
+		count: lines.length,
+		totalFen: lines.reduce((sum, l) => sum + l.amountFen, 0),
+		paidOn
+	};
+}
+
+/**
+ * Marks subsidy lines paid on a date and posts each as transfer income to its household,
+ * in one transaction. Nothing is paid without an explicit choice of lines and a
+ * confirmation that echoes the count and total the person was shown: if the lines that
+ * would be paid now differ (someone paid some meanwhile, a stale page), nothing is paid.
+ * A line is paid once: only unpaid lines change, so sending the same list twice pays
+ * nothing the second time (and says so).
+ */
+export async function paySubsidies(
+	db: Db,
+	actor: UserActor,
+	seasonId: string,
+	input: { lineIds: unknown[]; paidOn: unknown; confirmCount?: unknown; confirmFen?: unknown },
+	today: string
 ): Promise<PayResult> {
 	const season = await getSeason(db, actor, seasonId);
-	const paidOn = text(input.paidOn, 10, 'paidOn');
-	if (!isDate(paidOn)) throw DomainError.invalid('paidOn', 'subsidy_error_paid_on');
-	if (paidOn > today) throw DomainError.invalid('paidOn', 'subsidy_error_paid_on_future');
-	if (paidOn < `${season.year}-01-01`) {
-		throw DomainError.invalid('paidOn', 'subsidy_error_paid_on_before', { year: season.year });
+	const paidOn = checkPaidOn(input, season.year, today);
+	const ids = chosenIds(input.lineIds);
+	const confirmCount = text(input.confirmCount, 12, 'confirmCount');
+	const confirmFen = text(input.confirmFen, 20, 'confirmFen');
+	if (!/^\d+$/.test(confirmCount) || !/^\d+$/.test(confirmFen)) {
+		throw DomainError.invalid('', 'field_error_pay_unconfirmed');
 	}
-	const ids = [...new Set(input.lineIds.filter(isUuid))];
-	if (ids.length === 0) throw DomainError.invalid('', 'subsidy_error_none_chosen');
 	return inTransaction(db, async (tx) => {
 		const scopedPlots = tx
 			.select({ id: plots.id })
@@ -318,6 +384,11 @@ export async function paySubsidies(
 		if (paid.length === 0) {
 			throw DomainError.conflict('', 'subsidy_error_already_paid');
 		}
+		const paidFen = paid.reduce((sum, line) => sum + line.amountFen, 0);
+		// Not what the person confirmed: thrown inside the transaction, so nothing is marked.
+		if (paid.length !== Number(confirmCount) || paidFen !== Number(confirmFen)) {
+			throw DomainError.conflict('', 'field_error_pay_changed');
+		}
 		await postLedgerEntries(
 			tx,
 			actor,
@@ -334,7 +405,6 @@ export async function paySubsidies(
 				note: `${season.year}`
 			}))
 		);
-		const paidFen = paid.reduce((sum, line) => sum + line.amountFen, 0);
 		await recordAudit(tx, actor, {
 			countyId: actor.countyId,
 			action: 'planting.subsidy.pay',

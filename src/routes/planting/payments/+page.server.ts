@@ -58,6 +58,8 @@ export const load: PageServerLoad = async (event) => {
 		stations: stations.map((s) => ({ id: s.id, name: s.name, villageName: s.villageName })),
 		villages,
 		sheet,
+		// The second step of paying: the count and total shown, to confirm.
+		confirm: params.get('confirm') === '1',
 		recent
 	};
 };

@@ -7,7 +7,8 @@ import {
 	generateSubsidies,
 	listSeasons,
 	listSubsidies,
-	paySubsidies
+	paySubsidies,
+	reviewSubsidies
 } from '$lib/server/planting';
 import { plantingAction, requireProgramStaff } from '$lib/server/planting-http';
 import { database } from '$lib/server/startup';
@@ -66,12 +67,28 @@ export const actions: Actions = {
 			villageCode: formText(data, 'village')
 		})
 	})),
+	/** Step one of paying: what the ticked lines come to, for the person to confirm. */
+	review: plantingAction('pay', ['paidOn'], async ({ user, db, data, today }) => ({
+		review: await reviewSubsidies(
+			db,
+			user,
+			formText(data, 'seasonId'),
+			{ lineIds: data.getAll('lineId').map(String), paidOn: formText(data, 'paidOn') },
+			today
+		)
+	})),
+	/** Step two: pays exactly the lines, count and total that were confirmed. */
 	pay: plantingAction('pay', ['paidOn'], async ({ user, db, data, today }) => ({
 		paid: await paySubsidies(
 			db,
 			user,
 			formText(data, 'seasonId'),
-			{ lineIds: data.getAll('lineId').map(String), paidOn: formText(data, 'paidOn') },
+			{
+				lineIds: data.getAll('lineId').map(String),
+				paidOn: formText(data, 'paidOn'),
+				confirmCount: formText(data, 'confirmCount'),
+				confirmFen: formText(data, 'confirmFen')
+			},
 			today
 		)
 	}))

@@ -2,7 +2,9 @@ import { redirect } from '@sveltejs/kit';
 import { searchText } from '$lib/input';
 import { todayInChina } from '$lib/format';
 import { newId } from '$lib/server/db/ids';
+import { DomainError } from '$lib/server/errors';
 import { formText } from '$lib/server/http';
+import { translate } from '$lib/i18n';
 import {
 	correctPickingEntry,
 	currentSeason,
@@ -46,11 +48,20 @@ export const load: PageServerLoad = async (event) => {
 	const asked = params.get('date');
 	const date = isIsoDate(asked) ? asked : (remembered.date ?? fallback);
 	const query = searchText(params.get('q'));
+	let searchProblem: string | null = null;
+	const found =
+		station && query
+			? searchPickers(db, user, query, station.id, date).catch((caught) => {
+					if (!(caught instanceof DomainError) || caught.code !== 'invalid') throw caught;
+					searchProblem = translate(caught.issues[0].key, caught.issues[0].params);
+					return [];
+				})
+			: null;
 	const [season, day, matches, picked] = await Promise.all([
 		seasonOn(db, user.countyId, date),
 		station ? listStationDay(db, user, station.id, date) : null,
-		station && query ? searchPickers(db, user, query, station.id) : null,
-		station ? getPicker(db, user, params.get('member')) : null
+		found,
+		station ? getPicker(db, user, params.get('member'), date) : null
 	]);
 	return {
 		today,
@@ -72,6 +83,7 @@ export const load: PageServerLoad = async (event) => {
 		day,
 		query,
 		matches,
+		searchProblem,
 		picked,
 		outside: params.get('outside') === '1',
 		recorded: day?.entries.find((e) => e.id === params.get('saved')) ?? null
