@@ -74,7 +74,7 @@ export const actions: Actions = {
 	},
 	addAlias: async (event) => {
 		const user = await townshipAdmin(event);
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const code = String(data.get('code') ?? '');
 		const { db } = await database();
 		try {
@@ -88,7 +88,7 @@ export const actions: Actions = {
 	},
 	removeAlias: async (event) => {
 		const user = await townshipAdmin(event);
-		const data = await event.request.formData();
+		const data = await readForm(event);
 		const code = String(data.get('code') ?? '');
 		const alias = String(data.get('alias') ?? '');
 		const { db } = await database();
