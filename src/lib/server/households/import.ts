@@ -5,6 +5,7 @@ import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { newId } from '../db/ids';
 import { bulkInsert } from '../db/bulk';
+import { analyzeAfterBulkWrite } from '../db/maintenance';
 import { auditLog } from '../audit/schema';
 import type { UserActor } from '../auth/actor';
 import { divisions } from '../divisions/schema';
@@ -311,7 +312,7 @@ export async function applyImport(
 	const countyId = actor.countyId;
 	const valid = validation.households;
 
-	return inTransaction(db, async (tx) => {
+	const imported = await inTransaction(db, async (tx) => {
 		const knownHouseholds = await existingHouseholds(
 			tx,
 			countyId,
@@ -458,6 +459,18 @@ export async function applyImport(
 		await bulkInsert(tx, auditLog, auditRows);
 		return result;
 	});
+	// Fresh statistics now: PGlite has no autovacuum, and PostgreSQL's comes a minute late.
+	await analyzeAfterBulkWrite(db, 'household_import', [
+		'households',
+		'members',
+		'membership_events',
+		'monitoring_records',
+		'monitoring_risks',
+		'monitoring_history',
+		'assistance_measures',
+		'audit_log'
+	]);
+	return imported;
 }
 
 async function writeMonitoring(
