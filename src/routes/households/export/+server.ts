@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { exportHouseholds } from '$lib/server/households/export';
 import { formText, requireRole } from '$lib/server/http';
+import { longRunning } from '$lib/server/db/long';
 import { database } from '$lib/server/startup';
 import { todayInChina } from '$lib/format';
 import { translate } from '$lib/i18n';
@@ -16,20 +17,22 @@ export const POST: RequestHandler = async (event) => {
 	const format = formText(data, 'format');
 	if (format !== 'csv' && format !== 'xlsx') error(400, translate('export_error_format'));
 	const { db } = await database();
-	const file = await exportHouseholds(
-		db,
-		user,
-		{
-			query: formText(data, 'q'),
-			townshipCode: formText(data, 'township'),
-			villageCode: formText(data, 'village'),
-			category: formText(data, 'category'),
-			risk: formText(data, 'risk'),
-			status: formText(data, 'status')
-		},
-		format,
-		formText(data, 'reveal') === '1',
-		todayInChina()
+	const file = await longRunning(db, (tx) =>
+		exportHouseholds(
+			tx,
+			user,
+			{
+				query: formText(data, 'q'),
+				townshipCode: formText(data, 'township'),
+				villageCode: formText(data, 'village'),
+				category: formText(data, 'category'),
+				risk: formText(data, 'risk'),
+				status: formText(data, 'status')
+			},
+			format,
+			formText(data, 'reveal') === '1',
+			todayInChina()
+		)
 	);
 	return new Response(file.body as Uint8Array<ArrayBuffer>, {
 		headers: {
