@@ -116,7 +116,10 @@ function conditions(actor: UserActor, filter: HouseholdFilter): SQL[] {
 		const plan = searchPlan(actor.countyId, query);
 		where.push(
 			plan.branches.length
-				? sql`${households.id} in (${sql.join(plan.branches, sql` union `)})`
+				? // ARRAY(…) is an InitPlan: the lookups run once, never once per household (an
+					// IN (…) could be turned into a loop over households with the join pushed
+					// into each lookup). The ids then meet households' primary key.
+					sql`${households.id} = any(array(${sql.join(plan.branches, sql` union `)}))`
 				: sql`false`
 		);
 	}
@@ -240,8 +243,7 @@ export async function listHouseholds(
 	const where = and(...conditions(actor, filter));
 	try {
 		if (plan) {
-			const cap =
-				limits.branchCap ?? (isEmbedded(db) ? BRANCH_CAP.embedded : BRANCH_CAP.server);
+			const cap = limits.branchCap ?? (isEmbedded(db) ? BRANCH_CAP.embedded : BRANCH_CAP.server);
 			if (await tooBroad(db, plan.branches, cap)) return empty('search_too_broad');
 		}
 		const pageQuery = (withTotal: boolean) =>
