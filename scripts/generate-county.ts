@@ -40,7 +40,11 @@ export interface GeneratedCounty {
 }
 
 /** Households `from` … `to - 1` of Wei County (130434), 1–5 people each, a fifth monitored. */
-export async function generateCountyCsv(db: Db, from: number, to: number): Promise<GeneratedCounty> {
+export async function generateCountyCsv(
+	db: Db,
+	from: number,
+	to: number
+): Promise<GeneratedCounty> {
 	const townships = await listTownships(db, '130434');
 	const villages: { township: string; village: string; code: string }[] = [];
 	for (const t of townships) {
