@@ -10,12 +10,21 @@
 //           The server is the one in build/ when present (run `npm run build` first to bench
 //           the current code), otherwise it is built; BENCH_BUILD=1 always builds first.
 //           Traffic goes to 127.0.0.1 only.
-// BENCH_HOUSEHOLDS changes the import's size; BENCH_ONLY=import or BENCH_ONLY=picking runs one.
+//   search: the household list's search (surname, name start, ID last 4, whole ID, phone,
+//           household number, with and without filters) on a generated county imported
+//           through the import functions, on embedded PGlite (on disk) and on PostgreSQL:
+//           p50/p95 through GET /households of the built server and of the bare SQL (the
+//           list's page query), with /healthz asked every 50 ms meanwhile (its longest wait
+//           shows whether a search held the embedded database for everyone).
+//           BENCH_SEARCH_HOUSEHOLDS (PGlite, default 20000) and BENCH_SEARCH_PG_HOUSEHOLDS
+//           (PostgreSQL, default 20000,300000) are comma lists of sizes, each imported on top
+//           of the last; BENCH_SEARCH_REPEATS (20) times each search.
+// BENCH_HOUSEHOLDS changes the import's size; BENCH_ONLY=import, picking or search runs one.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { count } from 'drizzle-orm';
@@ -580,6 +589,9 @@ async function benchSearchOn(label: string, kind: 'postgres' | 'pglite', target:
 				`  ${name.padEnd(28)}${matches.padStart(18)}  ${ms(percentile(web, 0.5))} / ${ms(percentile(web, 0.95))}   ${ms(percentile(times, 0.5))} / ${ms(percentile(times, 0.95))}`
 			);
 		}
+		lines.push(
+			`  machine load average (1 min) at the end: ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`
+		);
 		lines.push(
 			`  /healthz during the searches: longest wait ${ms(Math.max(...http.health)).trim()}, p95 ${ms(percentile(http.health, 0.95)).trim()} (${http.health.length} asked)`
 		);

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
 import { isEmbedded } from '../db/maintenance';
 import type { UserActor } from '../auth/actor';
@@ -111,6 +111,12 @@ function placeCondition(filter: HouseholdFilter): SQL | null {
  */
 function conditions(actor: UserActor, filter: HouseholdFilter): SQL[] {
 	const where: SQL[] = [householdScope(actor)];
+	// The same scope as village-code ranges, which an index can read (the scope's own
+	// condition compares the first 9 digits and can only filter).
+	const ranges = (actor.role === 'township_staff' ? actor.townshipCodes : [])
+		.map((code) => placeCondition({ townshipCode: code }))
+		.filter((range): range is SQL => range !== null);
+	if (ranges.length > 0) where.push(or(...ranges)!);
 	const query = normalizeQuery(filter.query);
 	if (query) {
 		const plan = searchPlan(actor.countyId, query);
