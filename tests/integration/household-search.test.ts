@@ -130,6 +130,8 @@ describe('the household search at county size', () => {
 		const second = await listHouseholds(database.db, admin, { query: '李' }, 2);
 		expect(second.total).toBe(li.total);
 		expect(second.items[0].householdNumber > numbers[24]).toBe(true);
+		const past = await listHouseholds(database.db, admin, { query: '李' }, 100);
+		expect(past).toMatchObject({ items: [], total: HOUSEHOLDS / 10 + 1, capped: false });
 		const given = await listHouseholds(database.db, admin, { query: '李红' });
 		expect(given.total).toBeGreaterThan(0);
 		expect(given.total).toBeLessThan(li.total);

@@ -265,18 +265,23 @@ export async function listHouseholds(
 			);
 			return n;
 		};
-		let rows: Awaited<ReturnType<typeof pageQuery>>;
+		let rows = plan ? await pageQuery(true) : [];
 		let counted: number;
-		if (plan) {
-			rows = await pageQuery(true);
-			counted = rows.length ? Number(rows[0].total) : page > 1 ? await cappedCount() : 0;
+		let capped = false;
+		if (rows.length > 0) {
+			counted = Number(rows[0].total);
+		} else if (plan && page === 1) {
+			counted = 0;
 		} else {
-			[rows, counted] = await Promise.all([pageQuery(false), cappedCount()]);
+			// The whole list, or a page past a search's end: counted up to the cap.
+			const [pageRows, n] = await Promise.all([plan ? [] : pageQuery(false), cappedCount()]);
+			rows = pageRows;
+			capped = n > COUNT_CAP;
+			counted = capped ? COUNT_CAP : n;
 		}
-		const capped = !plan && counted > COUNT_CAP;
 		return {
 			...(await describe(db, actor, rows)),
-			total: capped ? COUNT_CAP : counted,
+			total: counted,
 			capped,
 			page,
 			pageSize,
