@@ -52,6 +52,7 @@ interface PlanNode {
 	'Relation Name'?: string;
 	'Parent Relationship'?: string;
 	'Actual Loops'?: number;
+	'Index Name'?: string;
 	Plans?: PlanNode[];
 }
 
@@ -112,7 +113,11 @@ describe('the household search at county size', () => {
 				// (A phone is found among households alone.)
 				if (filter.query !== county.samples.phone.slice(0, 7))
 					expect(memberScans.length, label).toBeGreaterThan(0);
-				for (const scan of memberScans) expect(scan['Actual Loops'], label).toBe(1);
+				// (Within a chosen township, members may be read by household: a few rows each.)
+				for (const scan of memberScans) {
+					if (scan['Actual Loops'] === 1) continue;
+					expect(scan['Index Name'], label).toBe('members_household_idx');
+				}
 			}
 		}
 	});

@@ -39,7 +39,7 @@ export const COUNT_CAP = 1000;
  * broad to answer quickly. Embedded PGlite answers one query at a time for everyone, so
  * its bound is tighter; PostgreSQL has statement_timeout behind it.
  */
-const BRANCH_CAP = { embedded: 20_000, server: 250_000 };
+const BRANCH_CAP = { embedded: 12_000, server: 30_000 };
 
 /** Why a search gave no list: a message key for the person who typed it. */
 export type SearchNotice = 'search_too_broad' | 'search_too_long' | 'search_too_short_digits';
@@ -70,14 +70,18 @@ interface SearchPlan {
  * combines them with UNION (never an OR of correlated subqueries, whose plan depends on
  * fresh statistics and can walk every member once per household).
  */
-function searchPlan(countyId: string, query: string): SearchPlan {
+function searchPlan(countyId: string, query: string, place: SQL | null): SearchPlan {
 	if (query.length > MAX_QUERY_LENGTH) return { branches: [], notice: 'search_too_long' };
 	const upper = query.toUpperCase();
 	const prefix = `${escapeLike(query)}%`;
+	// A chosen township or village narrows each lookup itself, so that choosing one is what
+	// makes a too-broad search (a surname across a large county) answerable.
 	const byMember = (condition: SQL) =>
-		sql`select ${members.householdId} as id from ${members} where ${members.countyId} = ${countyId} and ${condition}`;
+		place
+			? sql`select ${members.householdId} as id from ${members} join ${households} on ${households.countyId} = ${members.countyId} and ${households.id} = ${members.householdId} where ${members.countyId} = ${countyId} and ${condition} and ${place}`
+			: sql`select ${members.householdId} as id from ${members} where ${members.countyId} = ${countyId} and ${condition}`;
 	const byHousehold = (condition: SQL) =>
-		sql`select ${households.id} as id from ${households} where ${households.countyId} = ${countyId} and ${condition}`;
+		sql`select ${households.id} as id from ${households} where ${households.countyId} = ${countyId} and ${condition}${place ? sql` and ${place}` : sql``}`;
 	const branches: SQL[] = [];
 	if (/^[\d-]+[Xx]?$/.test(query)) {
 		// Digits: an ID's last 4, a whole ID, or the start of a phone or household number.
@@ -117,9 +121,10 @@ function conditions(actor: UserActor, filter: HouseholdFilter): SQL[] {
 		.map((code) => placeCondition({ townshipCode: code }))
 		.filter((range): range is SQL => range !== null);
 	if (ranges.length > 0) where.push(or(...ranges)!);
+	const place = placeCondition(filter);
 	const query = normalizeQuery(filter.query);
 	if (query) {
-		const plan = searchPlan(actor.countyId, query);
+		const plan = searchPlan(actor.countyId, query, place);
 		where.push(
 			plan.branches.length
 				? // ARRAY(…) is an InitPlan: the lookups run once, never once per household (an
@@ -129,7 +134,6 @@ function conditions(actor: UserActor, filter: HouseholdFilter): SQL[] {
 				: sql`false`
 		);
 	}
-	const place = placeCondition(filter);
 	if (place) where.push(place);
 	const record = (condition: SQL) =>
 		sql`exists (select 1 from ${monitoringRecords} where ${monitoringRecords.countyId} = ${households.countyId} and ${monitoringRecords.householdId} = ${households.id} and ${condition})`;
@@ -244,7 +248,7 @@ export async function listHouseholds(
 		notice
 	});
 	const query = normalizeQuery(filter.query);
-	const plan = query ? searchPlan(actor.countyId, query) : null;
+	const plan = query ? searchPlan(actor.countyId, query, placeCondition(filter)) : null;
 	if (plan?.notice) return empty(plan.notice);
 	const where = and(...conditions(actor, filter));
 	try {
