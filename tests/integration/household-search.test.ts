@@ -190,6 +190,18 @@ describe('the household search at county size', () => {
 			branchCap: 100
 		});
 		expect(numbers.notice).toBe('search_too_broad');
+		// Choosing a township narrows the lookup itself: the same surname is answered there.
+		const inTownship = await listHouseholds(
+			database.db,
+			admin,
+			{ query: '李', townshipCode: world.townshipIn },
+			1,
+			25,
+			{ branchCap: 100 }
+		);
+		expect(inTownship.notice).toBeNull();
+		expect(inTownship.total).toBeGreaterThan(0);
+		expect(inTownship.items.every((h) => h.villageCode.startsWith(world.townshipIn))).toBe(true);
 		const narrow = await listHouseholds(database.db, admin, { query: '李红梅' }, 1, 25, {
 			branchCap: 1_000
 		});
