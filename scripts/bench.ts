@@ -10,26 +10,43 @@
 //           The server is the one in build/ when present (run `npm run build` first to bench
 //           the current code), otherwise it is built; BENCH_BUILD=1 always builds first.
 //           Traffic goes to 127.0.0.1 only.
-// BENCH_HOUSEHOLDS changes the import's size; BENCH_ONLY=import or BENCH_ONLY=picking runs one.
+//   search: the household list's search (surname, name start, ID last 4, whole ID, phone,
+//           household number, with and without filters) on a generated county imported
+//           through the import functions, on embedded PGlite (on disk) and on PostgreSQL:
+//           p50/p95 through GET /households of the built server and of the bare SQL (the
+//           list's page query), with /healthz asked every 50 ms meanwhile (its longest wait
+//           shows whether a search held the embedded database for everyone).
+//           BENCH_SEARCH_HOUSEHOLDS (PGlite, default 20000) and BENCH_SEARCH_PG_HOUSEHOLDS
+//           (PostgreSQL, default 20000,300000) are comma lists of sizes, each imported on top
+//           of the last; BENCH_SEARCH_REPEATS (20) times each search.
+// BENCH_HOUSEHOLDS changes the import's size; BENCH_ONLY=import, picking or search runs one.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { count } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
-import { identityCheckCharacter } from '../src/lib/identity';
 import { openDatabase, type Database } from '../src/lib/server/db';
 import { runMigrations } from '../src/lib/server/db/migrate';
 import { systemActor, type UserActor } from '../src/lib/server/auth/actor';
-import { listTownships, listVillages, loadCountyDivisions } from '../src/lib/server/divisions';
+import { listVillages, loadCountyDivisions } from '../src/lib/server/divisions';
+import {
+	GIVEN,
+	SURNAMES,
+	generateCountyCsv,
+	identityNumber,
+	type GeneratedCounty
+} from './generate-county';
 import { applyImport, previewImport } from '../src/lib/server/households/import';
 import { createFirstAdmin } from '../src/lib/server/auth/bootstrap';
 import { listHouseholds } from '../src/lib/server/households';
+import { householdPageQuery, type HouseholdFilter } from '../src/lib/server/households/list';
+import { runMaintenance } from '../src/lib/server/db/maintenance';
 import { households, members } from '../src/lib/server/households/schema';
 import { createStaffUser } from '../src/lib/server/auth/users';
 import { bulkInsert } from '../src/lib/server/db/bulk';
@@ -40,73 +57,6 @@ import { todayInChina } from '../src/lib/format';
 
 const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 100_000);
 const TODAY = '2026-11-29';
-const SURNAMES = ['王', '李', '张', '刘', '赵', '杨', '陈', '郭', '马', '孙'];
-const GIVEN = [
-	'建国',
-	'秀英',
-	'桂兰',
-	'国强',
-	'海涛',
-	'丽娜',
-	'浩然',
-	'欣怡',
-	'子涵',
-	'宇轩',
-	'志刚',
-	'玉梅'
-];
-
-/** Deterministic: the n-th person gets a unique valid number (birth date × sequence). */
-function identityNumber(n: number, male: boolean): string {
-	const day = new Date(Date.UTC(1940, 0, 1) + (n % 25000) * 86_400_000);
-	const birth = day.toISOString().slice(0, 10).replace(/-/g, '');
-	const sequence = (Math.floor(n / 25000) * 2 + (male ? 1 : 0)) % 1000;
-	const first17 = `130434${birth}${String(sequence).padStart(3, '0')}`;
-	return first17 + identityCheckCharacter(first17);
-}
-
-async function generateCsv(database: Database): Promise<{ bytes: Uint8Array; rows: number }> {
-	const townships = await listTownships(database.db, '130434');
-	const villages: { township: string; village: string; code: string }[] = [];
-	for (const t of townships) {
-		for (const v of await listVillages(database.db, '130434', t.code)) {
-			villages.push({ township: t.officialName ?? t.name, village: v.name, code: v.code });
-		}
-	}
-	const lines = [
-		'乡(镇),行政村,户编号,姓名,证件号码,与户主关系,性别,健康状况,劳动技能,监测对象类别,致贫/返贫风险1,识别监测时间,风险是否已消除'
-	];
-	let person = 0;
-	for (let h = 0; h < HOUSEHOLDS; h++) {
-		const place = villages[h % villages.length];
-		const number = `${place.code}${String(h).padStart(6, '0')}`;
-		const monitored = h % 5 === 0;
-		const size = 1 + (h % 5);
-		for (let m = 0; m < size; m++) {
-			const male = m % 2 === 0;
-			const name = SURNAMES[h % SURNAMES.length] + GIVEN[(h + m) % GIVEN.length];
-			const relation = m === 0 ? '户主' : m === 1 ? '配偶' : male ? '之子' : '之女';
-			lines.push(
-				[
-					place.township,
-					place.village,
-					number,
-					name,
-					identityNumber(person++, male),
-					relation,
-					male ? '男' : '女',
-					'健康',
-					'普通劳动力',
-					monitored && m === 0 ? '边缘易致贫户' : '',
-					monitored && m === 0 ? '因病' : '',
-					monitored && m === 0 ? '202403' : '',
-					monitored && m === 0 ? '否' : ''
-				].join(',')
-			);
-		}
-	}
-	return { bytes: new TextEncoder().encode(lines.join('\n')), rows: person };
-}
 
 async function benchImport(label: string, database: Database): Promise<void> {
 	await runMigrations(database);
@@ -129,7 +79,7 @@ async function benchImport(label: string, database: Database): Promise<void> {
 		householdId: null,
 		factoryIds: []
 	};
-	const { bytes, rows } = await generateCsv(database);
+	const { bytes, rows } = await generateCountyCsv(database.db, 0, HOUSEHOLDS);
 	const t0 = performance.now();
 	const preview = await previewImport(database.db, actor, bytes, 'bench.csv', TODAY);
 	const t1 = performance.now();
@@ -302,10 +252,10 @@ async function startServer(
 }
 
 /** Signs in through the login form, as a phone would, and returns the session cookie. */
-async function signInCookie(origin: string): Promise<string> {
+async function signInCookie(origin: string, account = STAFF): Promise<string> {
 	const body = new URLSearchParams({
-		identifier: STAFF.username,
-		password: STAFF.password,
+		identifier: account.username,
+		password: account.password,
 		next: '/'
 	});
 	const response = await fetch(`${origin}/login`, {
@@ -438,7 +388,254 @@ async function benchPicking(): Promise<void> {
 	}
 }
 
+// ---------------------------------------------------------------------------------------
+// Search: the household list's search on a generated county, through the real page
+// (GET /households?q=…) of the built server and as bare SQL, with /healthz asked every
+// 50 ms meanwhile (PGlite answers one query at a time: a slow search makes everyone wait).
+
+/** Household counts to measure at, ascending; each size is imported on top of the last. */
+function sizes(value: string | undefined, fallback: number[]): number[] {
+	const list = value
+		? value
+				.split(',')
+				.map((v) => Number(v.replace(/_/g, '')))
+				.filter((n) => n > 0)
+		: fallback;
+	return [...new Set(list)].sort((a, b) => a - b);
+}
+const SEARCH_PGLITE_SIZES = sizes(process.env.BENCH_SEARCH_HOUSEHOLDS, [20_000]);
+const SEARCH_PG_SIZES = sizes(process.env.BENCH_SEARCH_PG_HOUSEHOLDS, [20_000, 300_000]);
+const SEARCH_REPEATS = Number(process.env.BENCH_SEARCH_REPEATS ?? 20);
+const IMPORT_CHUNK = 50_000;
+const SEARCH_ADMIN = { username: 'benchcounty', password: 'bench-county-password-9' };
+
+interface SearchKind {
+	label: string;
+	filter: HouseholdFilter;
+}
+
+function searchKinds(samples: GeneratedCounty['samples']): SearchKind[] {
+	return [
+		{ label: 'surname 李 (one character)', filter: { query: '李' } },
+		{ label: 'name start 李红', filter: { query: '李红' } },
+		{ label: 'name 王建国', filter: { query: '王建国' } },
+		{ label: 'last 4 of an ID', filter: { query: samples.idNumber.slice(-4) } },
+		{ label: 'whole ID', filter: { query: samples.idNumber } },
+		{ label: 'phone, first 7 digits', filter: { query: samples.phone.slice(0, 7) } },
+		{ label: 'household number', filter: { query: samples.householdNumber } },
+		{ label: '李 in one township', filter: { query: '李', townshipCode: '130434108' } },
+		{ label: 'no search (first page)', filter: {} },
+		{ label: 'monitored, no search', filter: { status: 'monitored' } }
+	];
+}
+
+function percentile(values: number[], p: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+}
+
+const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`.padStart(9);
+
+interface SearchWorld {
+	actor: UserActor;
+	samples: GeneratedCounty['samples'];
+	imported: number;
+	people: number;
+	importSeconds: number;
+}
+
+/** A county with its first admin; households are added by importSearchCounty. */
+async function prepareSearch(database: Database): Promise<SearchWorld> {
+	await runMigrations(database);
+	const { userId } = await createFirstAdmin(database.db, {
+		countyCode: '130434',
+		username: SEARCH_ADMIN.username,
+		displayName: 'bench',
+		password: SEARCH_ADMIN.password
+	});
+	const county = (await loadCountyDivisions(database.db, systemActor('bench'), '130434')).county;
+	return {
+		actor: {
+			userId,
+			label: 'bench',
+			role: 'county_admin',
+			countyId: county.id,
+			countyCode: '130434',
+			townshipCodes: [],
+			householdId: null,
+			factoryIds: []
+		},
+		samples: { householdNumber: '', phone: '', idNumber: '', name: '' },
+		imported: 0,
+		people: 0,
+		importSeconds: 0
+	};
+}
+
+/** Imports households up to `size` through the import functions, in files of 50,000. */
+async function importSearchCounty(database: Database, world: SearchWorld, size: number) {
+	for (let from = world.imported; from < size; from += IMPORT_CHUNK) {
+		const to = Math.min(size, from + IMPORT_CHUNK);
+		const file = await generateCountyCsv(database.db, from, to);
+		if (from === 0) world.samples = file.samples;
+		const t0 = performance.now();
+		const preview = await previewImport(database.db, world.actor, file.bytes, 'county.csv', TODAY);
+		await applyImport(database.db, world.actor, file.bytes, 'county.csv', preview.fileHash, TODAY);
+		world.importSeconds += (performance.now() - t0) / 1000;
+		world.people += file.rows;
+		world.imported = to;
+	}
+}
+
+/** Each kind of search as bare SQL (the list's page query) and through the domain function. */
+async function searchSql(database: Database, world: SearchWorld) {
+	const results = new Map<string, { sql: number[]; matches: string }>();
+	for (const kind of searchKinds(world.samples)) {
+		const times: number[] = [];
+		const query = householdPageQuery(database.db, world.actor, kind.filter, {
+			withTotal: Boolean(kind.filter.query)
+		});
+		await query; // warm-up: plan caches, pages in memory
+		for (let i = 0; i < SEARCH_REPEATS; i++) {
+			const t = performance.now();
+			await query;
+			times.push(performance.now() - t);
+		}
+		const page = await listHouseholds(database.db, world.actor, kind.filter);
+		const matches = page.notice
+			? page.notice
+			: `${page.total.toLocaleString('en')}${page.capped ? '+' : ''}`;
+		results.set(kind.label, { sql: times, matches });
+	}
+	return results;
+}
+
+/** Each kind of search through GET /households, with /healthz asked every 50 ms meanwhile. */
+async function searchHttp(origin: string, world: SearchWorld) {
+	const cookie = await signInCookie(origin, SEARCH_ADMIN);
+	const url = (filter: HouseholdFilter) => {
+		const params = new URLSearchParams();
+		if (filter.query) params.set('q', filter.query);
+		if (filter.townshipCode) params.set('township', filter.townshipCode);
+		if (filter.status) params.set('status', filter.status);
+		return `${origin}/households?${params}`;
+	};
+	const get = async (filter: HouseholdFilter) => {
+		const response = await fetch(url(filter), { headers: { cookie } });
+		await response.arrayBuffer();
+		if (response.status !== 200) throw new Error(`GET ${url(filter)}: ${response.status}`);
+	};
+	const kinds = searchKinds(world.samples);
+	for (const kind of kinds) await get(kind.filter); // warm-up, not counted
+	let searching = true;
+	const health: number[] = [];
+	const prober = (async () => {
+		while (searching) {
+			const t = performance.now();
+			const response = await fetch(`${origin}/healthz`);
+			await response.arrayBuffer();
+			health.push(performance.now() - t);
+			await sleep(50);
+		}
+	})();
+	const results = new Map<string, number[]>();
+	try {
+		for (let i = 0; i < SEARCH_REPEATS; i++) {
+			for (const kind of kinds) {
+				const t = performance.now();
+				await get(kind.filter);
+				const list = results.get(kind.label) ?? [];
+				list.push(performance.now() - t);
+				results.set(kind.label, list);
+			}
+		}
+	} finally {
+		searching = false;
+		await prober;
+	}
+	return { results, health };
+}
+
+async function benchSearchOn(label: string, kind: 'postgres' | 'pglite', target: string) {
+	const open = () =>
+		kind === 'postgres'
+			? openDatabase({ kind: 'postgres', url: target })
+			: openDatabase({ kind: 'pglite', dataDir: target });
+	let database = await open();
+	const world = await prepareSearch(database);
+	for (const size of kind === 'postgres' ? SEARCH_PG_SIZES : SEARCH_PGLITE_SIZES) {
+		await importSearchCounty(database, world, size);
+		// What a server started earlier would have done by now (its start-up pass).
+		await runMaintenance(database.db, 'start-up', true);
+		const bare = await searchSql(database, world);
+		if (kind === 'pglite') await database.close();
+		const server = await startServer(
+			kind === 'postgres' ? { DATABASE_URL: target } : { DATABASE_URL: '', LEVEE_DATA_DIR: target }
+		);
+		let http;
+		try {
+			http = await searchHttp(server.origin, world);
+		} finally {
+			await server.stop();
+		}
+		if (kind === 'pglite') database = await open();
+		const lines = [
+			`search, ${label}: ${world.imported.toLocaleString('en')} households, ${world.people.toLocaleString('en')} people (imported in ${world.importSeconds.toFixed(0)} s so far); ${SEARCH_REPEATS} of each`,
+			`  ${'search'.padEnd(28)}${'matches'.padStart(18)}  GET /households p50 / p95   bare SQL p50 / p95`
+		];
+		for (const [name, { sql: times, matches }] of bare) {
+			const web = http.results.get(name) ?? [];
+			// A search the list refuses (its bound) never runs its page query: the bare
+			// SQL is then what it would have cost.
+			const refused = matches.startsWith('search_') ? '  (not run: refused)' : '';
+			lines.push(
+				`  ${name.padEnd(28)}${matches.padStart(18)}  ${ms(percentile(web, 0.5))} / ${ms(percentile(web, 0.95))}   ${ms(percentile(times, 0.5))} / ${ms(percentile(times, 0.95))}${refused}`
+			);
+		}
+		lines.push(
+			`  machine load average (1 min) at the end: ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`
+		);
+		lines.push(
+			`  /healthz during the searches: longest wait ${ms(Math.max(...http.health)).trim()}, p95 ${ms(percentile(http.health, 0.95)).trim()} (${http.health.length} asked)`
+		);
+		console.log(lines.join('\n'));
+	}
+	await database.close();
+}
+
+async function benchSearch(): Promise<void> {
+	await ensureBuilt();
+	const dir = mkdtempSync(join(tmpdir(), 'levee-bench-search-'));
+	try {
+		await benchSearchOn('PGlite (embedded, on disk)', 'pglite', dir);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+	const url = process.env.BENCH_DATABASE_URL ?? ((await reachable(DEFAULT_PG)) ? DEFAULT_PG : null);
+	if (!url) {
+		console.log(
+			'search, PostgreSQL: skipped (no BENCH_DATABASE_URL and nothing on 127.0.0.1:5432)'
+		);
+		return;
+	}
+	const name = `levee_bench_search_${randomBytes(4).toString('hex')}`;
+	const admin = postgres(url, { max: 1, onnotice: () => {} });
+	await admin.unsafe(`create database ${name}`);
+	const target = new URL(url);
+	target.pathname = `/${name}`;
+	try {
+		await benchSearchOn('PostgreSQL', 'postgres', target.toString());
+	} finally {
+		await admin.unsafe(`drop database if exists ${name} with (force)`);
+		await admin.end();
+	}
+}
+
 const only = process.env.BENCH_ONLY;
+if (only === 'search') {
+	await benchSearch();
+	process.exit(0);
+}
 if (only !== 'picking') {
 	const pglite = await openDatabase({ kind: 'memory' });
 	await benchImport('PGlite (embedded, in memory)', pglite);
@@ -463,3 +660,4 @@ if (only !== 'picking') {
 }
 
 if (only !== 'import') await benchPicking();
+if (!only) await benchSearch();

@@ -2,6 +2,8 @@ import { count, eq } from 'drizzle-orm';
 import { readConfig } from './config';
 import { openDatabase, type Database } from './db';
 import { runMigrations } from './db/migrate';
+import { INTERACTIVE_STATEMENT_TIMEOUT_MS } from './db/long';
+import { startMaintenance } from './db/maintenance';
 import { deleteExpiredSessions } from './auth/sessions';
 import { StartupError } from './db/errors';
 import { counties } from './divisions/schema';
@@ -23,7 +25,11 @@ export function startDatabase(): Promise<Database> {
 		const config = readConfig();
 		const database = await openDatabase(
 			config.databaseUrl
-				? { kind: 'postgres', url: config.databaseUrl }
+				? {
+						kind: 'postgres',
+						url: config.databaseUrl,
+						statementTimeoutMs: INTERACTIVE_STATEMENT_TIMEOUT_MS
+					}
 				: { kind: 'pglite', dataDir: config.dataDir }
 		);
 		await runMigrations(database);
@@ -41,6 +47,8 @@ export function startDatabase(): Promise<Database> {
 				.where(eq(counties.code, DEMO_COUNTY_CODE));
 			if (demo) printDemoSignIns(await seedDemoAccounts(database.db));
 		}
+		// Statistics and vacuum (PGlite has no autovacuum); stops on shutdown.
+		startMaintenance(database);
 		log.info(
 			database.driver === 'pglite'
 				? `Database: embedded PGlite in ${config.dataDir}`

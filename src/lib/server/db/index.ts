@@ -24,7 +24,13 @@ export interface Database {
 }
 
 export type DatabaseTarget =
-	| { kind: 'postgres'; url: string; maxConnections?: number }
+	| {
+			kind: 'postgres';
+			url: string;
+			maxConnections?: number;
+			/** Ends any statement running longer (the server's interactive requests). */
+			statementTimeoutMs?: number;
+	  }
 	| { kind: 'pglite'; dataDir: string }
 	| { kind: 'memory' };
 
@@ -32,13 +38,19 @@ const DRIZZLE_OPTIONS = { schema, casing: 'snake_case' } as const;
 
 /** Opens PGlite or PostgreSQL and proves it answers; failures become one clear StartupError. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-	if (target.kind === 'postgres') return openPostgres(target.url, target.maxConnections ?? 10);
+	if (target.kind === 'postgres')
+		return openPostgres(target.url, target.maxConnections ?? 10, target.statementTimeoutMs);
 	return openPglite(target.kind === 'pglite' ? target.dataDir : null);
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+async function openPostgres(
+	url: string,
+	max: number,
+	statementTimeoutMs?: number
+): Promise<Database> {
 	const client = postgres(url, {
 		max,
+		...(statementTimeoutMs ? { connection: { statement_timeout: statementTimeoutMs } } : {}),
 		onnotice: () => {},
 		connect_timeout: 10,
 		// Dates stay 'YYYY-MM-DD' strings, as on PGlite; business dates have no time zone.

@@ -8,3 +8,4 @@ export * from '../income/schema';
 export * from '../settings/schema';
 export * from '../factories/schema';
 export * from '../planting/schema';
+export * from './maintenance-schema';

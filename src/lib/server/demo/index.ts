@@ -3,6 +3,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { newId } from '../db/ids';
+import { analyzeAfterBulkWrite } from '../db/maintenance';
 import { systemActor } from '../auth/actor';
 import { recordAudit } from '../audit';
 import { auditLog } from '../audit/schema';
@@ -88,7 +89,7 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 		townshipNames: new Map(townships.map((t) => [t.code, t.name]))
 	});
 
-	return inTransaction(db, async (tx) => {
+	const seeded = await inTransaction(db, async (tx) => {
 		const [existing] = await tx
 			.select({ households: count() })
 			.from(households)
@@ -200,6 +201,8 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 			postings: posted
 		};
 	});
+	await analyzeAfterBulkWrite(db, 'demo', 'all');
+	return seeded;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { newId } from '../db/ids';
 import { bulkInsert, bulkUpdate } from '../db/bulk';
+import { analyzeAfterBulkWrite } from '../db/maintenance';
 import { auditLog } from '../audit/schema';
 import type { UserActor } from '../auth/actor';
 import { divisions, villageAliases } from '../divisions/schema';
@@ -846,7 +847,7 @@ export async function applyImport(
 	const countyId = actor.countyId;
 	const valid = validation.households;
 
-	return inTransaction(db, async (tx) => {
+	const imported = await inTransaction(db, async (tx) => {
 		const plan = await planImport(tx, actor, validation, present, options, today);
 		await bulkInsert(tx, households, plan.newHouseholds);
 		await bulkUpdate(tx, households, countyId, plan.changedHouseholds);
@@ -925,6 +926,19 @@ export async function applyImport(
 		await bulkInsert(tx, auditLog, auditRows);
 		return result;
 	});
+	// Fresh statistics now: PGlite has no autovacuum, and PostgreSQL's comes a minute late.
+	await analyzeAfterBulkWrite(db, 'household_import', [
+		'households',
+		'members',
+		'membership_events',
+		'monitoring_records',
+		'monitoring_risks',
+		'monitoring_history',
+		'assistance_measures',
+		'village_aliases',
+		'audit_log'
+	]);
+	return imported;
 }
 
 async function writeMonitoring(

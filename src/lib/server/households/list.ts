@@ -1,5 +1,6 @@
-import { and, asc, count, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
+import { isEmbedded } from '../db/maintenance';
 import type { UserActor } from '../auth/actor';
 import { householdScope } from '../auth/scope';
 import { divisions } from '../divisions/schema';
@@ -28,34 +29,111 @@ export interface HouseholdListItem {
 	status: string;
 }
 
+/** Longer than any name, phone, household number or identity number. */
+export const MAX_QUERY_LENGTH = 40;
+/** Counting stops here: "1,000 户以上" instead of counting a whole county's list. */
+export const COUNT_CAP = 1000;
+/**
+ * How many rows one way of finding (e.g. a surname) may match before the search is too
+ * broad to answer quickly. Embedded PGlite answers one query at a time for everyone, so
+ * its bound is tighter; PostgreSQL has statement_timeout behind it.
+ */
+const BRANCH_CAP = { embedded: 12_000, server: 30_000 };
+
+/** Why a search gave no list: a message key for the person who typed it. */
+export type SearchNotice = 'search_too_broad' | 'search_too_long' | 'search_too_short_digits';
+
 function escapeLike(text: string): string {
 	return text.replace(/[%_\\]/g, (c) => `\\${c}`);
 }
 
-/** The WHERE of the household list: scope first, then what the person typed and chose. */
+/**
+ * What the person typed, made safe: control characters (a NUL byte would be refused by
+ * the database) and spaces (names have none; phones are typed with them) are dropped.
+ */
+export function normalizeQuery(raw: string | undefined): string {
+	// eslint-disable-next-line no-control-regex
+	return (raw ?? '').replace(/[\u0000-\u001f\u007f\s\u3000]/g, '');
+}
+
+interface SearchPlan {
+	/** One index-friendly query per way of finding a household, each giving household ids. */
+	branches: SQL[];
+	notice: SearchNotice | null;
+}
+
+/**
+ * The ways of finding a household for what was typed: the start of any member's name;
+ * the start of a household number or phone; the last 4 characters of an identity number;
+ * a whole identity number. Each reads one index and returns household ids; the list
+ * combines them with UNION (never an OR of correlated subqueries, whose plan depends on
+ * fresh statistics and can walk every member once per household).
+ */
+function searchPlan(countyId: string, query: string, place: SQL | null): SearchPlan {
+	if (query.length > MAX_QUERY_LENGTH) return { branches: [], notice: 'search_too_long' };
+	const upper = query.toUpperCase();
+	const prefix = `${escapeLike(query)}%`;
+	// A chosen township or village narrows each lookup itself, so that choosing one is what
+	// makes a too-broad search (a surname across a large county) answerable.
+	const byMember = (condition: SQL) =>
+		place
+			? sql`select ${members.householdId} as id from ${members} join ${households} on ${households.countyId} = ${members.countyId} and ${households.id} = ${members.householdId} where ${members.countyId} = ${countyId} and ${condition} and ${place}`
+			: sql`select ${members.householdId} as id from ${members} where ${members.countyId} = ${countyId} and ${condition}`;
+	const byHousehold = (condition: SQL) =>
+		sql`select ${households.id} as id from ${households} where ${households.countyId} = ${countyId} and ${condition}${place ? sql` and ${place}` : sql``}`;
+	const branches: SQL[] = [];
+	if (/^[\d-]+[Xx]?$/.test(query)) {
+		// Digits: an ID's last 4, a whole ID, or the start of a phone or household number.
+		// Up to 3 digits mean nothing yet (every number of the county starts alike).
+		if (/^\d{3}[\dXx]$/.test(query)) branches.push(byMember(sql`${members.idLast4} = ${upper}`));
+		if (/^\d{17}[\dXx]$/.test(query)) branches.push(byMember(sql`${members.idNumber} = ${upper}`));
+		if (query.length >= 5 && /^[\d-]+$/.test(query)) {
+			branches.push(byHousehold(sql`${households.householdNumber} like ${prefix}`));
+			branches.push(byHousehold(sql`${households.phone} like ${prefix}`));
+		}
+		if (branches.length === 0) return { branches, notice: 'search_too_short_digits' };
+	} else {
+		// A name or its start: one character (a surname) is a common search.
+		branches.push(byMember(sql`${members.name} like ${prefix}`));
+	}
+	return { branches, notice: null };
+}
+
+/** The village or township chosen, as a range on the village code (an index range). */
+function placeCondition(filter: HouseholdFilter): SQL | null {
+	if (filter.villageCode && /^\d{12}$/.test(filter.villageCode))
+		return eq(households.villageCode, filter.villageCode);
+	if (filter.townshipCode && /^\d{9}$/.test(filter.townshipCode))
+		return sql`${households.villageCode} between ${filter.townshipCode + '000'} and ${filter.townshipCode + '999'}`;
+	return null;
+}
+
+/**
+ * The WHERE of the household list and its export: scope first, then what the person
+ * typed (household ids from a UNION of index lookups) and chose.
+ */
 function conditions(actor: UserActor, filter: HouseholdFilter): SQL[] {
 	const where: SQL[] = [householdScope(actor)];
-	const query = filter.query?.trim() ?? '';
+	// The same scope as village-code ranges, which an index can read (the scope's own
+	// condition compares the first 9 digits and can only filter).
+	const ranges = (actor.role === 'township_staff' ? actor.townshipCodes : [])
+		.map((code) => placeCondition({ townshipCode: code }))
+		.filter((range): range is SQL => range !== null);
+	if (ranges.length > 0) where.push(or(...ranges)!);
+	const place = placeCondition(filter);
+	const query = normalizeQuery(filter.query);
 	if (query) {
-		const prefix = `${escapeLike(query)}%`;
-		const byMember = (condition: SQL) =>
-			sql`exists (select 1 from ${members} where ${members.countyId} = ${households.countyId} and ${members.householdId} = ${households.id} and ${condition})`;
-		const options: SQL[] = [
-			like(households.householdNumber, prefix),
-			like(households.phone, prefix)
-		];
-		if (/^\d{3}[\dXx]$/.test(query))
-			options.push(byMember(sql`${members.idLast4} = ${query.toUpperCase()}`));
-		if (/^\d{17}[\dXx]$/.test(query))
-			options.push(byMember(sql`${members.idNumber} = ${query.toUpperCase()}`));
-		if (!/^\d+$/.test(query)) options.push(byMember(sql`${members.name} like ${prefix}`));
-		where.push(or(...options)!);
+		const plan = searchPlan(actor.countyId, query, place);
+		where.push(
+			plan.branches.length
+				? // ARRAY(…) is an InitPlan: the lookups run once, never once per household (an
+					// IN (…) could be turned into a loop over households with the join pushed
+					// into each lookup). The ids then meet households' primary key.
+					sql`${households.id} = any(array(${sql.join(plan.branches, sql` union `)}))`
+				: sql`false`
+		);
 	}
-	if (filter.villageCode && /^\d{12}$/.test(filter.villageCode)) {
-		where.push(eq(households.villageCode, filter.villageCode));
-	} else if (filter.townshipCode && /^\d{9}$/.test(filter.townshipCode)) {
-		where.push(like(households.villageCode, `${filter.townshipCode}%`));
-	}
+	if (place) where.push(place);
 	const record = (condition: SQL) =>
 		sql`exists (select 1 from ${monitoringRecords} where ${monitoringRecords.countyId} = ${households.countyId} and ${monitoringRecords.householdId} = ${households.id} and ${condition})`;
 	if (filter.category) {
@@ -82,77 +160,188 @@ function conditions(actor: UserActor, filter: HouseholdFilter): SQL[] {
 
 export interface HouseholdPage {
 	items: HouseholdListItem[];
+	/** Households matching; at most COUNT_CAP when `capped`. */
 	total: number;
+	/** True when there are more than `total` (counting stopped). */
+	capped: boolean;
 	page: number;
 	pageSize: number;
+	/** Set when the search was not run: what to tell the person. */
+	notice: SearchNotice | null;
+}
+
+/**
+ * The query of one page of the list (the households' own columns, and with `withTotal`
+ * how many match in all). Exported so that tests and the bench can EXPLAIN and time it.
+ */
+export function householdPageQuery(
+	db: Db,
+	actor: UserActor,
+	filter: HouseholdFilter,
+	{ page = 1, pageSize = 25, withTotal = false } = {}
+) {
+	return db
+		.select({
+			id: households.id,
+			householdNumber: households.householdNumber,
+			villageCode: households.villageCode,
+			phone: households.phone,
+			// A search's matches are all read anyway (to sort them): counting them is free.
+			total: withTotal ? sql<string>`count(*) over ()` : sql<string>`0`
+		})
+		.from(households)
+		.where(and(...conditions(actor, filter)))
+		.orderBy(asc(households.householdNumber))
+		.limit(pageSize)
+		.offset((page - 1) * pageSize);
+}
+
+function rowsOf<T>(result: unknown): T[] {
+	return ((result as { rows?: T[] }).rows ?? result) as T[];
+}
+
+/**
+ * True when some way of finding matches more rows than one interactive query may read.
+ * Each probe reads at most `cap` index entries, so the check itself is bounded.
+ */
+async function tooBroad(db: Db, branches: SQL[], cap: number): Promise<boolean> {
+	const probes = branches.map(
+		(branch) => sql`(select count(*) from (${branch} limit ${cap}) as probe)`
+	);
+	const [row] = rowsOf<{ widest: number | string }>(
+		await db.execute(sql`select greatest(${sql.join(probes, sql`, `)}) as widest`)
+	);
+	return Number(row.widest) >= cap;
+}
+
+/** PostgreSQL's statement_timeout (57014: query_canceled) ended the query. */
+function isCanceled(error: unknown): boolean {
+	for (let e = error; e; e = (e as { cause?: unknown }).cause) {
+		if ((e as { code?: unknown }).code === '57014') return true;
+		if (!(e instanceof Error)) break;
+	}
+	return false;
 }
 
 /**
  * One page of the households an actor may see, filtered on the server. Sorted by
  * household number, which follows village codes, so a village's households stay together.
+ * Every query it runs is bounded: a search reads index entries for what was typed (and
+ * says so when that is too much), and the whole list is counted only up to COUNT_CAP.
  */
 export async function listHouseholds(
 	db: Db,
 	actor: UserActor,
 	filter: HouseholdFilter,
 	page = 1,
-	pageSize = 25
+	pageSize = 25,
+	/** For tests: a lower bound on what one way of finding may match. */
+	limits: { branchCap?: number } = {}
 ): Promise<HouseholdPage> {
-	const where = and(...conditions(actor, filter));
-	const [[{ total }], rows] = await Promise.all([
-		db.select({ total: count() }).from(households).where(where),
-		db
-			.select({
-				id: households.id,
-				householdNumber: households.householdNumber,
-				villageCode: households.villageCode,
-				villageName: divisions.name,
-				phone: households.phone
-			})
-			.from(households)
-			.innerJoin(divisions, eq(divisions.code, households.villageCode))
-			.where(where)
-			.orderBy(asc(households.householdNumber))
-			.limit(pageSize)
-			.offset((page - 1) * pageSize)
-	]);
-	const ids = rows.map((r) => r.id);
-	const [people, records] = ids.length
-		? await Promise.all([
-				db
-					.select({
-						householdId: members.householdId,
-						name: members.name,
-						relation: members.relation
-					})
-					.from(members)
-					.where(
-						and(
-							eq(members.countyId, actor.countyId),
-							inArray(members.householdId, ids),
-							eq(members.current, true)
-						)
-					),
-				db
-					.select()
-					.from(monitoringRecords)
-					.where(
-						and(
-							eq(monitoringRecords.countyId, actor.countyId),
-							inArray(monitoringRecords.householdId, ids)
-						)
-					)
-			])
-		: [[], []];
-	return {
-		total,
+	const empty = (notice: SearchNotice | null): HouseholdPage => ({
+		items: [],
+		total: 0,
+		capped: false,
 		page,
 		pageSize,
-		items: rows.map((r) => {
+		notice
+	});
+	const query = normalizeQuery(filter.query);
+	const plan = query ? searchPlan(actor.countyId, query, placeCondition(filter)) : null;
+	if (plan?.notice) return empty(plan.notice);
+	const where = and(...conditions(actor, filter));
+	try {
+		if (plan) {
+			const cap = limits.branchCap ?? (isEmbedded(db) ? BRANCH_CAP.embedded : BRANCH_CAP.server);
+			if (await tooBroad(db, plan.branches, cap)) return empty('search_too_broad');
+		}
+		const pageQuery = (withTotal: boolean) =>
+			householdPageQuery(db, actor, filter, { page, pageSize, withTotal });
+		const cappedCount = async () => {
+			const [{ n }] = await db.select({ n: count() }).from(
+				db
+					.select({ one: sql`1`.as('one') })
+					.from(households)
+					.where(where)
+					.limit(COUNT_CAP + 1)
+					.as('matching')
+			);
+			return n;
+		};
+		let rows = plan ? await pageQuery(true) : [];
+		let counted: number;
+		let capped = false;
+		if (rows.length > 0) {
+			counted = Number(rows[0].total);
+		} else if (plan && page === 1) {
+			counted = 0;
+		} else {
+			// The whole list, or a page past a search's end: counted up to the cap.
+			const [pageRows, n] = await Promise.all([plan ? [] : pageQuery(false), cappedCount()]);
+			rows = pageRows;
+			capped = n > COUNT_CAP;
+			counted = capped ? COUNT_CAP : n;
+		}
+		return {
+			...(await describe(db, actor, rows)),
+			total: counted,
+			capped,
+			page,
+			pageSize,
+			notice: null
+		};
+	} catch (error) {
+		if (isCanceled(error)) return empty('search_too_broad');
+		throw error;
+	}
+}
+
+/** Names, village names and monitoring records for one page of households. */
+async function describe(
+	db: Db,
+	actor: UserActor,
+	rows: { id: string; householdNumber: string; villageCode: string; phone: string | null }[]
+): Promise<{ items: HouseholdListItem[] }> {
+	const ids = rows.map((r) => r.id);
+	if (ids.length === 0) return { items: [] };
+	const villageCodes = [...new Set(rows.map((r) => r.villageCode))];
+	const [people, records, villages] = await Promise.all([
+		db
+			.select({
+				householdId: members.householdId,
+				name: members.name,
+				relation: members.relation
+			})
+			.from(members)
+			.where(
+				and(
+					eq(members.countyId, actor.countyId),
+					inArray(members.householdId, ids),
+					eq(members.current, true)
+				)
+			),
+		db
+			.select()
+			.from(monitoringRecords)
+			.where(
+				and(
+					eq(monitoringRecords.countyId, actor.countyId),
+					inArray(monitoringRecords.householdId, ids)
+				)
+			),
+		db
+			.select({ code: divisions.code, name: divisions.name })
+			.from(divisions)
+			.where(inArray(divisions.code, villageCodes))
+	]);
+	const villageName = new Map(villages.map((v) => [v.code, v.name]));
+	return {
+		items: rows.map(({ total: _total, ...r }: (typeof rows)[number] & { total?: unknown }) => {
 			const own = people.filter((p) => p.householdId === r.id);
 			const record = records.find((m) => m.householdId === r.id);
 			return {
 				...r,
+				villageName: villageName.get(r.villageCode) ?? '',
 				headName: own.find((p) => p.relation === HEAD_OF_HOUSEHOLD)?.name ?? own[0]?.name ?? null,
 				memberCount: own.length,
 				category: record?.category ?? 'ordinary',

@@ -58,7 +58,10 @@ export const households = pgTable(
 		primaryKey({ columns: [t.countyId, t.id] }),
 		unique('households_number_unique').on(t.countyId, t.householdNumber),
 		index('households_village_idx').on(t.countyId, t.villageCode),
-		index('households_phone_idx').on(t.countyId, t.phone)
+		// Pattern operators, so that a prefix search (LIKE '1381%') is an index range in any
+		// collation, not only "C"; they serve equality too.
+		index('households_phone_idx').on(t.countyId, t.phone.op('text_pattern_ops')),
+		index('households_number_prefix_idx').on(t.countyId, t.householdNumber.op('text_pattern_ops'))
 	]
 );
 
@@ -126,8 +129,9 @@ export const members = pgTable(
 		}),
 		unique('members_id_number_unique').on(t.countyId, t.idNumber),
 		index('members_household_idx').on(t.countyId, t.householdId),
-		index('members_name_idx').on(t.countyId, t.name.op('text_pattern_ops')),
-		index('members_id_last4_idx').on(t.countyId, t.idLast4)
+		// The household search reads household ids straight from these (index-only scans).
+		index('members_name_idx').on(t.countyId, t.name.op('text_pattern_ops'), t.householdId),
+		index('members_id_last4_idx').on(t.countyId, t.idLast4, t.householdId)
 	]
 );
 

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm'
 import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { newId, isUuid } from '../db/ids';
+import { analyzeSoon } from '../db/maintenance';
 import { recordAudit } from '../audit';
 import { auditLog } from '../audit/schema';
 import type { Actor, UserActor } from '../auth/actor';
@@ -163,6 +164,8 @@ export async function postLedgerEntries(
 	}));
 	for (let i = 0; i < audits.length; i += 1000)
 		await tx.insert(auditLog).values(audits.slice(i, i + 1000));
+	// A large batch (a payment sheet, a wage run) changes the ledger's statistics.
+	if (written >= 1000) analyzeSoon('payment', [ledgerEntries, auditLog]);
 	return written;
 }
 

@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { searchText } from '$lib/input';
 import { exportHouseholds } from '$lib/server/households/export';
 import { formText, readForm, requireRole } from '$lib/server/http';
+import { longRunning } from '$lib/server/db/long';
 import { database } from '$lib/server/startup';
 import { todayInChina } from '$lib/format';
 import { translate } from '$lib/i18n';
@@ -17,20 +18,22 @@ export const POST: RequestHandler = async (event) => {
 	const format = formText(data, 'format');
 	if (format !== 'csv' && format !== 'xlsx') error(400, translate('export_error_format'));
 	const { db } = await database();
-	const file = await exportHouseholds(
-		db,
-		user,
-		{
-			query: searchText(formText(data, 'q')),
-			townshipCode: searchText(formText(data, 'township')),
-			villageCode: searchText(formText(data, 'village')),
-			category: searchText(formText(data, 'category')),
-			risk: searchText(formText(data, 'risk')),
-			status: searchText(formText(data, 'status'))
-		},
-		format,
-		formText(data, 'reveal') === '1',
-		todayInChina()
+	const file = await longRunning(db, (tx) =>
+		exportHouseholds(
+			tx,
+			user,
+			{
+				query: searchText(formText(data, 'q')),
+				townshipCode: searchText(formText(data, 'township')),
+				villageCode: searchText(formText(data, 'village')),
+				category: searchText(formText(data, 'category')),
+				risk: searchText(formText(data, 'risk')),
+				status: searchText(formText(data, 'status'))
+			},
+			format,
+			formText(data, 'reveal') === '1',
+			todayInChina()
+		)
 	);
 	return new Response(file.body as Uint8Array<ArrayBuffer>, {
 		headers: {

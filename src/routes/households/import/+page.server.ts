@@ -7,6 +7,7 @@ import {
 } from '$lib/server/households/import';
 import { DomainError } from '$lib/server/errors';
 import { failFromDomain, formText, readForm, requireRole } from '$lib/server/http';
+import { longRunning } from '$lib/server/db/long';
 import { database } from '$lib/server/startup';
 import { todayInChina } from '$lib/format';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -48,7 +49,9 @@ export const actions: Actions = {
 			const data = await postedForm(event);
 			const file = await uploadedFile(event, data);
 			return {
-				preview: await previewImport(db, user, file.bytes, file.name, todayInChina()),
+				preview: await longRunning(db, (tx) =>
+					previewImport(tx, user, file.bytes, file.name, todayInChina())
+				),
 				fileName: file.name
 			};
 		} catch (caught) {
@@ -62,13 +65,8 @@ export const actions: Actions = {
 		try {
 			const data = await postedForm(event);
 			const file = await uploadedFile(event, data);
-			result = await applyImport(
-				db,
-				user,
-				file.bytes,
-				file.name,
-				formText(data, 'fileHash'),
-				todayInChina()
+			result = await longRunning(db, (tx) =>
+				applyImport(tx, user, file.bytes, file.name, formText(data, 'fileHash'), todayInChina())
 			);
 		} catch (caught) {
 			return failFromDomain(event, caught);

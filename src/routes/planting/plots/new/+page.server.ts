@@ -43,6 +43,7 @@ export const load: PageServerLoad = async (event) => {
 		query,
 		today,
 		household,
+		foundNotice: found?.notice ?? null,
 		found: found?.items.map((h) => ({
 			id: h.id,
 			householdNumber: h.householdNumber,
