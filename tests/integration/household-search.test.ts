@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db';
 import type { UserActor } from '../../src/lib/server/auth/actor';
 import {
-	exportHouseholdRows,
+	exportHouseholdMembers,
 	householdPageQuery,
 	listHouseholds,
 	type HouseholdFilter
@@ -210,10 +210,10 @@ describe('the household search at county size', () => {
 	});
 
 	it('exports the households the search finds', async () => {
-		const exported = await exportHouseholdRows(database.db, admin, { query: '李' }, false);
-		const households = new Set(exported.map((r) => r.householdNumber));
+		const exported = await exportHouseholdMembers(database.db, admin, { query: '李' });
+		const households = new Set(exported.map((r) => r.household.householdNumber));
 		expect(households.size).toBe(HOUSEHOLDS / 10 + 1);
-		expect((await exportHouseholdRows(database.db, admin, { query: '1' }, false)).length).toBe(0);
+		expect((await exportHouseholdMembers(database.db, admin, { query: '1' })).length).toBe(0);
 	});
 });
 
