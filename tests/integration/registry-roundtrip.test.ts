@@ -14,6 +14,7 @@ import { exportHouseholds, registryExportTable } from '../../src/lib/server/hous
 import { applyImport, previewImport } from '../../src/lib/server/households/import';
 import { households, members, membershipEvents } from '../../src/lib/server/households/schema';
 import { FORMULA_START } from '../../src/lib/server/csv';
+import { incomeStanding, perCapitaNetIncomes } from '../../src/lib/server/income';
 import { identityCheckCharacter } from '../../src/lib/identity';
 import { actorFor, createUser } from './fixtures';
 import { freshDatabase } from './helpers';
@@ -234,4 +235,25 @@ describe('a 600-person export with seven bad rows', () => {
 			`600-person file: ${rows.length} rows, ${totalHouseholds} households; accepted ${preview.households.valid} households / ${preview.members.valid} persons; rejected ${preview.households.rejected} households (${peopleIn(rejected)} persons); problems ${preview.problems.map((p) => `${p.rowNumber}:${p.key}`).join(', ')}`
 		);
 	}, 120_000);
+});
+
+describe('Levee’s per-capita net income in the export', () => {
+	it('is, for every household, the figure the household page shows', async () => {
+		const ids = (
+			await database.db
+				.select({ id: households.id })
+				.from(households)
+				.where(eq(households.countyId, countyId))
+		).map((h) => h.id);
+		const bulk = await perCapitaNetIncomes(database.db, countyId, ids, TODAY);
+		expect(bulk.size).toBe(ids.length);
+		let withIncome = 0;
+		for (const id of ids) {
+			const one = await incomeStanding(database.db, countyId, id, TODAY);
+			expect(bulk.get(id), id).toBe(one.perCapitaFen);
+			if (one.perCapitaFen) withIncome++;
+		}
+		// The demo county has a ledger: the comparison is not of empty accounts only.
+		expect(withIncome).toBeGreaterThan(50);
+	});
 });

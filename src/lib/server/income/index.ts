@@ -469,6 +469,11 @@ export interface IncomeStanding {
 	belowLine: boolean | null;
 }
 
+/** The first day of the 12-month window that ends on `today` (inclusive). */
+function twelveMonthsStart(today: string): string {
+	return addDays(`${Number(today.slice(0, 4)) - 1}${today.slice(4)}`, 1);
+}
+
 /**
  * Per-capita net income over the 12 months before `today`, against the county's
  * monitoring line: the number that decides whether a household is safe.
@@ -481,7 +486,7 @@ export async function incomeStanding(
 ): Promise<IncomeStanding> {
 	const year = Number(today.slice(0, 4));
 	const [summary, [residents], lineFen] = await Promise.all([
-		incomeBetween(db, countyId, householdId, addDays(`${year - 1}${today.slice(4)}`, 1), today),
+		incomeBetween(db, countyId, householdId, twelveMonthsStart(today), today),
 		db
 			.select({ n: sql<number>`count(*)::int` })
 			.from(members)
@@ -520,8 +525,7 @@ export async function perCapitaNetIncomes(
 	householdIds: string[],
 	today: string
 ): Promise<Map<string, number | null>> {
-	const year = Number(today.slice(0, 4));
-	const from = addDays(`${year - 1}${today.slice(4)}`, 1);
+	const from = twelveMonthsStart(today);
 	const result = new Map<string, number | null>();
 	for (let i = 0; i < householdIds.length; i += 5000) {
 		const ids = householdIds.slice(i, i + 5000);
