@@ -14,7 +14,7 @@ import { postLedgerEntry } from '../../src/lib/server/income';
 import { actorFor, addFactoryWorld, buildWorld, type FactoryWorld, type World } from './fixtures';
 import { addPickingEntry, addPlantingWorld, type PlantingWorld } from './fixtures';
 import { freshDatabase } from './helpers';
-import { discover, type Entry } from './routes';
+import { discover, requestEvent, type Entry } from './routes';
 
 // Every load, form action and endpoint, called as each kind of person inside and
 // outside its scope. A route file with a handler that is not in MATRIX fails the test.
@@ -335,32 +335,7 @@ async function call(entry: Entry, persona: Persona): Promise<Outcome> {
 		entry.method === 'POST'
 			? new Request(url, { method: 'POST', body, headers: { origin: url.origin } })
 			: new Request(url);
-	const event = {
-		url,
-		params,
-		route: { id: entry.routeId },
-		request,
-		locals: {
-			locale: 'zh-CN',
-			user: actor?.user ?? null,
-			session: actor ? { id: actor.sessionId, expiresAt: new Date(), method: 'password' } : null
-		},
-		cookies: {
-			get: () => undefined,
-			getAll: () => [],
-			set: () => {},
-			delete: () => {},
-			serialize: () => ''
-		},
-		getClientAddress: () => '192.0.2.1',
-		setHeaders: () => {},
-		depends: () => {},
-		untrack: <T>(fn: () => T) => fn(),
-		parent: async () => ({}),
-		fetch,
-		isDataRequest: false,
-		isSubRequest: false
-	};
+	const event = requestEvent(entry, url, params, request, actor, '192.0.2.1');
 	try {
 		await entry.handler(event);
 		return 'ok';

@@ -20,7 +20,7 @@ import {
 	type World
 } from './fixtures';
 import { freshDatabase } from './helpers';
-import { discover, type Entry } from './routes';
+import { discover, requestEvent, type Entry } from './routes';
 
 // Every form action, endpoint and load under src/routes gets a catalogue of hostile
 // values, sent by a person who may use it. None may answer 5xx, a refused request may not
@@ -247,32 +247,7 @@ async function call(entry: Entry, persona: Persona, body: Body): Promise<Outcome
 		request = new Request(url, { method: 'POST', body: body.text || null, headers });
 	} else request = new Request(url, { method: 'POST', headers });
 	const actor = actors.get(persona) ?? null;
-	const event = {
-		url,
-		params,
-		route: { id: entry.routeId },
-		request,
-		locals: {
-			locale: 'zh-CN',
-			user: actor?.user ?? null,
-			session: actor ? { id: actor.sessionId, expiresAt: new Date(), method: 'password' } : null
-		},
-		cookies: {
-			get: () => undefined,
-			getAll: () => [],
-			set: () => {},
-			delete: () => {},
-			serialize: () => ''
-		},
-		getClientAddress: () => '192.0.2.7',
-		setHeaders: () => {},
-		depends: () => {},
-		untrack: <T>(fn: () => T) => fn(),
-		parent: async () => ({}),
-		fetch,
-		isDataRequest: false,
-		isSubRequest: false
-	};
+	const event = requestEvent(entry, url, params, request, actor, '192.0.2.7');
 	try {
 		const result = await entry.handler(event);
 		if (isActionFailure(result)) return { kind: 'refused', status: result.status };

@@ -70,3 +70,49 @@ export function discover(): Entry[] {
 	}
 	return entries.sort((a, b) => a.key.localeCompare(b.key));
 }
+
+/** Who calls a handler: a signed-in person (as actorFor gives them) or nobody. */
+export interface EventActor {
+	user: unknown;
+	sessionId: string;
+}
+
+/**
+ * The RequestEvent SvelteKit would hand a load, action or endpoint: the person in locals
+ * as the session hook puts them there, no cookies, and a fixed client address.
+ */
+export function requestEvent(
+	entry: Entry,
+	url: URL,
+	params: Record<string, string>,
+	request: Request,
+	actor: EventActor | null,
+	clientAddress: string
+) {
+	return {
+		url,
+		params,
+		route: { id: entry.routeId },
+		request,
+		locals: {
+			locale: 'zh-CN',
+			user: actor?.user ?? null,
+			session: actor ? { id: actor.sessionId, expiresAt: new Date(), method: 'password' } : null
+		},
+		cookies: {
+			get: () => undefined,
+			getAll: () => [],
+			set: () => {},
+			delete: () => {},
+			serialize: () => ''
+		},
+		getClientAddress: () => clientAddress,
+		setHeaders: () => {},
+		depends: () => {},
+		untrack: <T>(fn: () => T) => fn(),
+		parent: async () => ({}),
+		fetch,
+		isDataRequest: false,
+		isSubRequest: false
+	};
+}
