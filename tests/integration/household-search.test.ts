@@ -61,7 +61,7 @@ function nodes(plan: PlanNode): PlanNode[] {
 }
 
 async function plan(actor: UserActor, filter: HouseholdFilter): Promise<PlanNode[]> {
-	const query = householdPageQuery(database.db, actor, filter, { withTotal: true });
+	const query = householdPageQuery(database.db, actor, filter);
 	const [row] = rows<{ 'QUERY PLAN': unknown }>(
 		await database.db.execute(sql`explain (analyze, format json) ${query}`)
 	);
