@@ -61,7 +61,7 @@ function nodes(plan: PlanNode): PlanNode[] {
 }
 
 async function plan(actor: UserActor, filter: HouseholdFilter): Promise<PlanNode[]> {
-	const query = householdPageQuery(database.db, actor, filter, { withTotal: true });
+	const query = householdPageQuery(database.db, actor, filter);
 	const [row] = rows<{ 'QUERY PLAN': unknown }>(
 		await database.db.execute(sql`explain (analyze, format json) ${query}`)
 	);
@@ -79,8 +79,13 @@ describe('the household search at county size', () => {
 		expect(runs).toHaveLength(1);
 		expect(runs[0].tables).toEqual(expect.arrayContaining(['households', 'members']));
 		expect(runs[0].error).toBeNull();
-		// PGlite has no autovacuum: the import vacuums there; PostgreSQL only needs ANALYZE.
-		expect(runs[0].kind).toBe(expectedDriver === 'pglite' ? 'vacuum' : 'analyze');
+		// PGlite has no autovacuum: the import vacuums there (and on a PostgreSQL server run
+		// with autovacuum off); a PostgreSQL that vacuums itself only needs ANALYZE.
+		const [setting] = rows<{ autovacuum: string }>(
+			await database.db.execute(sql`select current_setting('autovacuum') as autovacuum`)
+		);
+		const vacuumsItself = expectedDriver !== 'pglite' && setting.autovacuum === 'on';
+		expect(runs[0].kind).toBe(vacuumsItself ? 'analyze' : 'vacuum');
 		const [stats] = rows<{ reltuples: number }>(
 			await database.db.execute(
 				sql`select reltuples::float8 as reltuples from pg_class where relname = 'members'`

@@ -17,6 +17,24 @@ export function isEmbedded(db: Db): boolean {
 	return is(db._.session, PgliteSession);
 }
 
+/**
+ * True when nothing vacuums the database by itself: PGlite always, and a PostgreSQL
+ * server run with autovacuum off (as some are, for tests or by a cautious administrator).
+ * There a bulk write vacuums as well as analyzes: the vacuum sets the visibility map, which
+ * lets a search read household ids from an index alone instead of visiting every row.
+ */
+async function needsOwnVacuum(db: Db): Promise<boolean> {
+	if (isEmbedded(db)) return true;
+	const [row] = rowsOf<{ autovacuum: string }>(
+		await db.execute(sql`select current_setting('autovacuum') as autovacuum`)
+	);
+	return row?.autovacuum !== 'on';
+}
+
+function rowsOf<T>(result: unknown): T[] {
+	return ((result as { rows?: T[] }).rows ?? result) as T[];
+}
+
 type TableRef = PgTable | string;
 
 function tableName(table: TableRef): string {
@@ -49,7 +67,7 @@ async function record(
 /**
  * After a bulk write (an import, the demo county, a large payment): fresh statistics for
  * the tables it touched, so the next query is planned for the tables as they are now. On
- * PGlite, outside a transaction, also a vacuum (it sets the visibility map, which lets
+ * PGlite (and a PostgreSQL without autovacuum), outside a transaction, also a vacuum (it sets the visibility map, which lets
  * searches read household ids from the index alone). Never fails the caller: the rows are
  * written; a failed ANALYZE is logged and recorded.
  */
@@ -63,7 +81,7 @@ export async function analyzeAfterBulkWrite(
 	if (names.length === 0) return;
 	const list = sql.raw(tables === 'all' ? '' : names.map((n) => `"${n}"`).join(', '));
 	const inTransaction = is(db, PgTransaction);
-	const vacuum = isEmbedded(db) && !inTransaction;
+	const vacuum = !inTransaction && (await needsOwnVacuum(db));
 	const startedAt = new Date();
 	let error: string | null = null;
 	try {
@@ -142,7 +160,8 @@ export async function lastFullRun(db: Db): Promise<Date | null> {
 /**
  * One maintenance pass: `VACUUM (ANALYZE)` each table that needs it (all of them when
  * `full`), one table at a time so other requests get the database in between. On
- * PostgreSQL, autovacuum does this; only ANALYZE runs there. Returns the tables done.
+ * PostgreSQL, autovacuum does this; only ANALYZE runs there (unless its autovacuum is off).
+ * Returns the tables done.
  */
 export async function runMaintenance(
 	db: Db,
@@ -153,13 +172,13 @@ export async function runMaintenance(
 		? (await tableStates(db)).map((t) => t.name).sort()
 		: await tablesNeedingMaintenance(db);
 	if (tables.length === 0) return [];
-	const embedded = isEmbedded(db);
+	const vacuum = await needsOwnVacuum(db);
 	const startedAt = new Date();
 	const errors: string[] = [];
 	for (const name of tables) {
 		try {
 			await db.execute(
-				embedded ? sql.raw(`vacuum (analyze) "${name}"`) : sql.raw(`analyze "${name}"`)
+				vacuum ? sql.raw(`vacuum (analyze) "${name}"`) : sql.raw(`analyze "${name}"`)
 			);
 		} catch (caught) {
 			errors.push(`${name}: ${caught instanceof Error ? caught.message : String(caught)}`);
@@ -168,7 +187,7 @@ export async function runMaintenance(
 	if (errors.length) log.warn('Database maintenance failed for some tables', { errors });
 	await record(
 		db,
-		embedded ? 'vacuum' : 'analyze',
+		vacuum ? 'vacuum' : 'analyze',
 		reason,
 		tables,
 		startedAt,

@@ -112,7 +112,7 @@ function placeCondition(filter: HouseholdFilter): SQL | null {
  * The WHERE of the household list and its export: scope first, then what the person
  * typed (household ids from a UNION of index lookups) and chose.
  */
-function conditions(actor: UserActor, filter: HouseholdFilter): SQL[] {
+function conditions(actor: UserActor, filter: HouseholdFilter, found?: SQL): SQL[] {
 	const where: SQL[] = [householdScope(actor)];
 	// The same scope as village-code ranges, which an index can read (the scope's own
 	// condition compares the first 9 digits and can only filter).
@@ -122,7 +122,10 @@ function conditions(actor: UserActor, filter: HouseholdFilter): SQL[] {
 	if (ranges.length > 0) where.push(or(...ranges)!);
 	const place = placeCondition(filter);
 	const query = normalizeQuery(filter.query);
-	if (query) {
+	if (found) {
+		// The ids the page query's lookups found (see searchPageSql).
+		where.push(found);
+	} else if (query) {
 		const plan = searchPlan(actor.countyId, query, place);
 		where.push(
 			plan.branches.length
@@ -170,24 +173,71 @@ export interface HouseholdPage {
 	notice: SearchNotice | null;
 }
 
+/** A whole number written into the SQL (a LIMIT the planner should know). */
+function literal(n: number): SQL {
+	return sql.raw(String(Math.max(0, Math.trunc(n))));
+}
+
+/** How many rows one way of finding may match on this database. */
+function branchCapFor(db: Db, branchCap?: number): number {
+	return branchCap ?? (isEmbedded(db) ? BRANCH_CAP.embedded : BRANCH_CAP.server);
+}
+
 /**
- * The query of one page of the list (the households' own columns, and with `withTotal`
- * how many match in all). Exported so that tests and the bench can EXPLAIN and time it.
+ * A search's page in one statement: each way of finding reads at most `cap` index entries
+ * once (a materialized CTE); if one reaches the cap the search is too broad and nothing
+ * more is read; otherwise the ids found meet households' primary key (ARRAY(…) is an
+ * InitPlan, run once, never once per household), and one page is cut from them with the
+ * count of all matches (they are all read to be sorted anyway). Always one row at least:
+ * `broad`, and the page's columns (null when the page is empty).
  */
-export function householdPageQuery(
+function searchPageSql(
+	actor: UserActor,
+	filter: HouseholdFilter,
+	branches: SQL[],
+	cap: number,
+	page: number,
+	pageSize: number
+): SQL {
+	const name = (i: number) => sql.raw(`branch_${i}`);
+	const lookups = branches.map(
+		(branch, i) => sql`${name(i)} as materialized (${branch} limit ${literal(cap)})`
+	);
+	const widest = sql.join(
+		branches.map((_, i) => sql`(select count(*) from ${name(i)})`),
+		sql`, `
+	);
+	const ids = sql.join(
+		branches.map((_, i) => sql`select id from ${name(i)}`),
+		sql` union `
+	);
+	const found = sql`${households.id} = any(array(select id from (${ids}) as found where not (select broad from hit)))`;
+	return sql`with ${sql.join(lookups, sql`, `)}, hit as materialized (select greatest(${widest}) >= ${literal(cap)} as broad)
+select hit.broad, page.* from hit left join (
+	select ${households.id} as id, ${households.householdNumber} as "householdNumber",
+		${households.villageCode} as "villageCode", ${households.phone} as phone,
+		count(*) over () as total
+	from ${households}
+	where ${and(...conditions(actor, filter, found))}
+	order by ${households.householdNumber}
+	limit ${literal(pageSize)} offset ${literal((page - 1) * pageSize)}
+) as page on true`;
+}
+
+/** One page of the whole list (no search): the households' own columns. */
+function listPageQuery(
 	db: Db,
 	actor: UserActor,
 	filter: HouseholdFilter,
-	{ page = 1, pageSize = 25, withTotal = false } = {}
+	page: number,
+	pageSize: number
 ) {
 	return db
 		.select({
 			id: households.id,
 			householdNumber: households.householdNumber,
 			villageCode: households.villageCode,
-			phone: households.phone,
-			// A search's matches are all read anyway (to sort them): counting them is free.
-			total: withTotal ? sql<string>`count(*) over ()` : sql<string>`0`
+			phone: households.phone
 		})
 		.from(households)
 		.where(and(...conditions(actor, filter)))
@@ -196,22 +246,30 @@ export function householdPageQuery(
 		.offset((page - 1) * pageSize);
 }
 
-function rowsOf<T>(result: unknown): T[] {
-	return ((result as { rows?: T[] }).rows ?? result) as T[];
+/**
+ * The query of one page of the list, exactly as listHouseholds runs it (for a search: the
+ * lookups, the bound check, the page and its count in one statement). Exported so that
+ * tests and the bench can EXPLAIN and time it.
+ */
+export function householdPageQuery(
+	db: Db,
+	actor: UserActor,
+	filter: HouseholdFilter,
+	{
+		page = 1,
+		pageSize = 25,
+		branchCap
+	}: { page?: number; pageSize?: number; branchCap?: number } = {}
+): SQL {
+	const query = normalizeQuery(filter.query);
+	const plan = query ? searchPlan(actor.countyId, query, placeCondition(filter)) : null;
+	if (plan && plan.branches.length > 0)
+		return searchPageSql(actor, filter, plan.branches, branchCapFor(db, branchCap), page, pageSize);
+	return listPageQuery(db, actor, filter, page, pageSize).getSQL();
 }
 
-/**
- * True when some way of finding matches more rows than one interactive query may read.
- * Each probe reads at most `cap` index entries, so the check itself is bounded.
- */
-async function tooBroad(db: Db, branches: SQL[], cap: number): Promise<boolean> {
-	const probes = branches.map(
-		(branch) => sql`(select count(*) from (${branch} limit ${cap}) as probe)`
-	);
-	const [row] = rowsOf<{ widest: number | string }>(
-		await db.execute(sql`select greatest(${sql.join(probes, sql`, `)}) as widest`)
-	);
-	return Number(row.widest) >= cap;
+function rowsOf<T>(result: unknown): T[] {
+	return ((result as { rows?: T[] }).rows ?? result) as T[];
 }
 
 /** PostgreSQL's statement_timeout (57014: query_canceled) ended the query. */
@@ -250,34 +308,49 @@ export async function listHouseholds(
 	const plan = query ? searchPlan(actor.countyId, query, placeCondition(filter)) : null;
 	if (plan?.notice) return empty(plan.notice);
 	const where = and(...conditions(actor, filter));
+	const cappedCount = async () => {
+		const [{ n }] = await db.select({ n: count() }).from(
+			db
+				.select({ one: sql`1`.as('one') })
+				.from(households)
+				.where(where)
+				.limit(COUNT_CAP + 1)
+				.as('matching')
+		);
+		return n;
+	};
 	try {
-		if (plan) {
-			const cap = limits.branchCap ?? (isEmbedded(db) ? BRANCH_CAP.embedded : BRANCH_CAP.server);
-			if (await tooBroad(db, plan.branches, cap)) return empty('search_too_broad');
-		}
-		const pageQuery = (withTotal: boolean) =>
-			householdPageQuery(db, actor, filter, { page, pageSize, withTotal });
-		const cappedCount = async () => {
-			const [{ n }] = await db.select({ n: count() }).from(
-				db
-					.select({ one: sql`1`.as('one') })
-					.from(households)
-					.where(where)
-					.limit(COUNT_CAP + 1)
-					.as('matching')
-			);
-			return n;
-		};
-		let rows = plan ? await pageQuery(true) : [];
+		type Row = { id: string; householdNumber: string; villageCode: string; phone: string | null };
+		let rows: Row[];
 		let counted: number;
 		let capped = false;
-		if (rows.length > 0) {
-			counted = Number(rows[0].total);
-		} else if (plan && page === 1) {
-			counted = 0;
+		if (plan) {
+			const cap = branchCapFor(db, limits.branchCap);
+			const result = rowsOf<Row & { broad: boolean; total: number | string | null }>(
+				await db.execute(searchPageSql(actor, filter, plan.branches, cap, page, pageSize))
+			);
+			if (result[0]?.broad) return empty('search_too_broad');
+			const found = result.filter((r) => r.id !== null);
+			rows = found.map(({ id, householdNumber, villageCode, phone }) => ({
+				id,
+				householdNumber,
+				villageCode,
+				phone
+			}));
+			// A page past the search's end knows no count: counted (bounded) on its own.
+			if (found.length > 0) counted = Number(found[0].total);
+			else if (page === 1) counted = 0;
+			else {
+				const n = await cappedCount();
+				capped = n > COUNT_CAP;
+				counted = capped ? COUNT_CAP : n;
+			}
 		} else {
-			// The whole list, or a page past a search's end: counted up to the cap.
-			const [pageRows, n] = await Promise.all([plan ? [] : pageQuery(false), cappedCount()]);
+			// The whole list: counted up to the cap.
+			const [pageRows, n] = await Promise.all([
+				listPageQuery(db, actor, filter, page, pageSize),
+				cappedCount()
+			]);
 			rows = pageRows;
 			capped = n > COUNT_CAP;
 			counted = capped ? COUNT_CAP : n;
@@ -336,7 +409,7 @@ async function describe(
 	]);
 	const villageName = new Map(villages.map((v) => [v.code, v.name]));
 	return {
-		items: rows.map(({ total: _total, ...r }: (typeof rows)[number] & { total?: unknown }) => {
+		items: rows.map((r) => {
 			const own = people.filter((p) => p.householdId === r.id);
 			const record = records.find((m) => m.householdId === r.id);
 			return {
