@@ -6,6 +6,31 @@ function snake(key: string): string {
 	return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
+/** The table's columns that the rows name, with the quoted table name. */
+function rowColumns<T extends PgTable>(table: T, rows: object[]) {
+	const config = getTableConfig(table);
+	const keys = new Set<string>();
+	for (const row of rows) for (const key of Object.keys(row)) keys.add(key);
+	const columns = config.columns.filter((c) => keys.has(c.name) && !c.generated);
+	const types = sql.raw(columns.map((c) => `"${snake(c.name)}" ${c.getSQLType()}`).join(', '));
+	const target = sql.raw(`"${config.schema ? `${config.schema}"."` : ''}${config.name}"`);
+	return { config, keys, columns, types, target };
+}
+
+/** One batch of rows as the JSON array jsonb_to_recordset reads (dates as ISO text). */
+function batchJson(rows: object[], columns: { name: string }[]): string {
+	return JSON.stringify(
+		rows.map((row) => {
+			const record: Record<string, unknown> = {};
+			for (const c of columns) {
+				const value = (row as Record<string, unknown>)[c.name];
+				record[snake(c.name)] = value instanceof Date ? value.toISOString() : (value ?? null);
+			}
+			return record;
+		})
+	);
+}
+
 /**
  * Inserts many rows as one JSON parameter per batch (INSERT … SELECT FROM
  * jsonb_to_recordset): about three times faster than multi-row VALUES on PGlite, and the
@@ -18,26 +43,12 @@ export async function bulkInsert<T extends PgTable>(
 	options: { batch?: number; onConflictDoNothing?: boolean } = {}
 ): Promise<void> {
 	if (rows.length === 0) return;
-	const config = getTableConfig(table);
-	const keys = new Set<string>();
-	for (const row of rows) for (const key of Object.keys(row)) keys.add(key);
-	const columns = config.columns.filter((c) => keys.has(c.name) && !c.generated);
+	const { columns, types, target } = rowColumns(table, rows);
 	const names = sql.raw(columns.map((c) => `"${snake(c.name)}"`).join(', '));
-	const types = sql.raw(columns.map((c) => `"${snake(c.name)}" ${c.getSQLType()}`).join(', '));
-	const target = sql.raw(`"${config.schema ? `${config.schema}"."` : ''}${config.name}"`);
 	const conflict = options.onConflictDoNothing ? sql` on conflict do nothing` : sql``;
 	const batch = options.batch ?? 5000;
 	for (let i = 0; i < rows.length; i += batch) {
-		const json = JSON.stringify(
-			rows.slice(i, i + batch).map((row) => {
-				const record: Record<string, unknown> = {};
-				for (const c of columns) {
-					const value = (row as Record<string, unknown>)[c.name];
-					record[snake(c.name)] = value instanceof Date ? value.toISOString() : (value ?? null);
-				}
-				return record;
-			})
-		);
+		const json = batchJson(rows.slice(i, i + batch), columns);
 		await db.execute(
 			sql`insert into ${target} (${names}) select ${names} from jsonb_to_recordset(${json}::jsonb) as x(${types})${conflict}`
 		);
@@ -57,12 +68,8 @@ export async function bulkUpdate<T extends PgTable>(
 	options: { batch?: number } = {}
 ): Promise<void> {
 	if (rows.length === 0) return;
-	const config = getTableConfig(table);
-	const keys = new Set<string>();
-	for (const row of rows) for (const key of Object.keys(row)) keys.add(key);
-	const columns = config.columns.filter((c) => keys.has(c.name) && !c.generated);
+	const { config, keys, columns, types, target } = rowColumns(table, rows);
 	const setColumns = columns.filter((c) => c.name !== 'id');
-	const types = sql.raw(columns.map((c) => `"${snake(c.name)}" ${c.getSQLType()}`).join(', '));
 	const touched = config.columns.some((c) => c.name === 'updatedAt');
 	const set = sql.raw(
 		[
@@ -70,19 +77,9 @@ export async function bulkUpdate<T extends PgTable>(
 			...(touched && !keys.has('updatedAt') ? ['"updated_at" = now()'] : [])
 		].join(', ')
 	);
-	const target = sql.raw(`"${config.schema ? `${config.schema}"."` : ''}${config.name}"`);
 	const batch = options.batch ?? 5000;
 	for (let i = 0; i < rows.length; i += batch) {
-		const json = JSON.stringify(
-			rows.slice(i, i + batch).map((row) => {
-				const record: Record<string, unknown> = {};
-				for (const c of columns) {
-					const value = (row as Record<string, unknown>)[c.name];
-					record[snake(c.name)] = value instanceof Date ? value.toISOString() : (value ?? null);
-				}
-				return record;
-			})
-		);
+		const json = batchJson(rows.slice(i, i + batch), columns);
 		await db.execute(
 			sql`update ${target} as t set ${set} from jsonb_to_recordset(${json}::jsonb) as x(${types}) where t."county_id" = ${countyId} and t."id" = x."id"`
 		);

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
 import { recordAudit } from '../audit';
 import type { UserActor } from '../auth/actor';
@@ -7,8 +7,8 @@ import { toCsv } from '../csv';
 import { counties, divisions } from '../divisions/schema';
 import { DomainError } from '../errors';
 import { perCapitaNetIncomes } from '../income';
-import { getCountyOptions } from '../monitoring';
-import { assistanceMeasures, monitoringRecords, monitoringRisks } from '../monitoring/schema';
+import { getCountyOptions, monitoringRowsOf } from '../monitoring';
+import type { monitoringRecords } from '../monitoring/schema';
 import { maskIdentityNumber } from '../../identity';
 import { exportHouseholdMembers, type HouseholdFilter } from './list';
 import LABELS from './registry/export-labels.json';
@@ -165,53 +165,29 @@ export async function registryExportTable(
 	const records = new Map<string, typeof monitoringRecords.$inferSelect>();
 	const risks = new Map<string, string[]>();
 	const measures = new Map<string, Map<RegistryField, string[]>>();
-	for (let i = 0; i < ids.length; i += 5000) {
-		const chunk = ids.slice(i, i + 5000);
-		const [recordRows, riskRows, measureRows] = await Promise.all([
-			db
-				.select()
-				.from(monitoringRecords)
-				.where(
-					and(
-						eq(monitoringRecords.countyId, countyId),
-						inArray(monitoringRecords.householdId, chunk)
-					)
-				),
-			db
-				.select()
-				.from(monitoringRisks)
-				.where(
-					and(eq(monitoringRisks.countyId, countyId), inArray(monitoringRisks.householdId, chunk))
-				),
-			db
-				.select()
-				.from(assistanceMeasures)
-				.where(
-					and(
-						eq(assistanceMeasures.countyId, countyId),
-						inArray(assistanceMeasures.householdId, chunk)
-					)
-				)
+	const {
+		records: recordRows,
+		risks: riskRows,
+		measures: measureRows
+	} = await monitoringRowsOf(db, countyId, ids);
+	for (const r of recordRows) records.set(r.householdId, r);
+	const order = new Map(options.risk.map((o, i) => [o.code, i]));
+	riskRows.sort((a, b) => (order.get(a.risk) ?? 99) - (order.get(b.risk) ?? 99));
+	for (const r of riskRows) {
+		risks.set(r.householdId, [
+			...(risks.get(r.householdId) ?? []),
+			riskWord(r.risk, r.written, options)
 		]);
-		for (const r of recordRows) records.set(r.householdId, r);
-		const order = new Map(options.risk.map((o, i) => [o.code, i]));
-		riskRows.sort((a, b) => (order.get(a.risk) ?? 99) - (order.get(b.risk) ?? 99));
-		for (const r of riskRows) {
-			risks.set(r.householdId, [
-				...(risks.get(r.householdId) ?? []),
-				riskWord(r.risk, r.written, options)
-			]);
-		}
-		measureRows.sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
-		for (const m of measureRows) {
-			let byColumn = measures.get(m.householdId);
-			if (!byColumn) measures.set(m.householdId, (byColumn = new Map()));
-			const column = measureColumn(m.measure);
-			byColumn.set(column, [
-				...(byColumn.get(column) ?? []),
-				measureText(m.measure, m.description, options)
-			]);
-		}
+	}
+	measureRows.sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+	for (const m of measureRows) {
+		let byColumn = measures.get(m.householdId);
+		if (!byColumn) measures.set(m.householdId, (byColumn = new Map()));
+		const column = measureColumn(m.measure);
+		byColumn.set(column, [
+			...(byColumn.get(column) ?? []),
+			measureText(m.measure, m.description, options)
+		]);
 	}
 	const [incomes, places] = await Promise.all([
 		perCapitaNetIncomes(db, countyId, ids, today),

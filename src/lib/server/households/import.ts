@@ -10,7 +10,7 @@ import { auditLog } from '../audit/schema';
 import type { UserActor } from '../auth/actor';
 import { divisions, villageAliases } from '../divisions/schema';
 import { DomainError } from '../errors';
-import { getCountyOptions, type CountyOptions } from '../monitoring';
+import { getCountyOptions, monitoringRowsOf, type CountyOptions } from '../monitoring';
 import {
 	assistanceMeasures,
 	monitoringHistory,
@@ -265,50 +265,18 @@ async function existingMonitoring(db: Db, countyId: string, ids: string[], optio
 		}
 		return m;
 	};
-	for (let i = 0; i < ids.length; i += CHUNK) {
-		const chunk = ids.slice(i, i + CHUNK);
-		const [records, risks, measures] = await Promise.all([
-			db
-				.select()
-				.from(monitoringRecords)
-				.where(
-					and(
-						eq(monitoringRecords.countyId, countyId),
-						inArray(monitoringRecords.householdId, chunk)
-					)
-				),
-			db
-				.select()
-				.from(monitoringRisks)
-				.where(
-					and(eq(monitoringRisks.countyId, countyId), inArray(monitoringRisks.householdId, chunk))
-				),
-			db
-				.select({
-					householdId: assistanceMeasures.householdId,
-					measure: assistanceMeasures.measure,
-					description: assistanceMeasures.description
-				})
-				.from(assistanceMeasures)
-				.where(
-					and(
-						eq(assistanceMeasures.countyId, countyId),
-						inArray(assistanceMeasures.householdId, chunk)
-					)
-				)
-		]);
-		for (const r of records) {
-			const m = get(r.householdId);
-			m.category = r.category;
-			m.status = r.status;
-			m.monitoredSince = r.monitoredSince;
-			m.eliminatedOn = r.eliminatedOn;
-			m.eliminationMethod = r.eliminationMethod;
-		}
-		for (const r of risks) get(r.householdId).risks.set(r.risk, r.written);
-		for (const m of measures)
-			get(m.householdId).measures.add(measureKey(m.measure, m.description, options));
+	const { records, risks, measures } = await monitoringRowsOf(db, countyId, ids);
+	for (const r of records) {
+		const m = get(r.householdId);
+		m.category = r.category;
+		m.status = r.status;
+		m.monitoredSince = r.monitoredSince;
+		m.eliminatedOn = r.eliminatedOn;
+		m.eliminationMethod = r.eliminationMethod;
 	}
+	for (const r of risks) get(r.householdId).risks.set(r.risk, r.written);
+	for (const m of measures)
+		get(m.householdId).measures.add(measureKey(m.measure, m.description, options));
 	return found;
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { newId } from '../db/ids';
@@ -452,4 +452,57 @@ export async function writeMonitoringRecord(
 			recordedBy: actor.userId
 		});
 	}
+}
+
+/**
+ * The monitoring rows (record, risks, measures) of many households, read 5,000 households
+ * at a time: what the registry export writes and the registry import compares with.
+ */
+export async function monitoringRowsOf(
+	db: Db,
+	countyId: string,
+	householdIds: string[]
+): Promise<{
+	records: (typeof monitoringRecords.$inferSelect)[];
+	risks: (typeof monitoringRisks.$inferSelect)[];
+	measures: (typeof assistanceMeasures.$inferSelect)[];
+}> {
+	const found = {
+		records: [] as (typeof monitoringRecords.$inferSelect)[],
+		risks: [] as (typeof monitoringRisks.$inferSelect)[],
+		measures: [] as (typeof assistanceMeasures.$inferSelect)[]
+	};
+	for (let i = 0; i < householdIds.length; i += 5000) {
+		const chunk = householdIds.slice(i, i + 5000);
+		const [records, risks, measures] = await Promise.all([
+			db
+				.select()
+				.from(monitoringRecords)
+				.where(
+					and(
+						eq(monitoringRecords.countyId, countyId),
+						inArray(monitoringRecords.householdId, chunk)
+					)
+				),
+			db
+				.select()
+				.from(monitoringRisks)
+				.where(
+					and(eq(monitoringRisks.countyId, countyId), inArray(monitoringRisks.householdId, chunk))
+				),
+			db
+				.select()
+				.from(assistanceMeasures)
+				.where(
+					and(
+						eq(assistanceMeasures.countyId, countyId),
+						inArray(assistanceMeasures.householdId, chunk)
+					)
+				)
+		]);
+		found.records.push(...records);
+		found.risks.push(...risks);
+		found.measures.push(...measures);
+	}
+	return found;
 }

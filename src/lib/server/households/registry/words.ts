@@ -12,36 +12,21 @@ import type { RegistryField } from './columns';
 export const LABOUR_SKILLS: readonly string[] = REGISTRY.labourSkills;
 export const HEALTH_WORDS: readonly string[] = REGISTRY.healthStates;
 
-const LABOUR_CATEGORY = new Map<string, LabourCapacity>([
-	['普通劳动力', 'full'],
-	['技能劳动力', 'full'],
-	['弱劳动力或半劳动力', 'partial'],
-	['丧失劳动力', 'none'],
-	['无劳动力', 'none']
-]);
-const LABOUR_WORD: Record<LabourCapacity, string> = {
-	full: '普通劳动力',
-	partial: '弱劳动力或半劳动力',
-	none: '无劳动力'
-};
-const HEALTH_CATEGORY = new Map<string, HealthState>([
-	['健康', 'healthy'],
-	['长期慢性病', 'chronic'],
-	['患有大病', 'serious'],
-	['残疾', 'disabled']
-]);
-const HEALTH_WORD: Record<HealthState, string> = {
-	healthy: '健康',
-	chronic: '长期慢性病',
-	serious: '患有大病',
-	disabled: '残疾'
-};
+// Which Levee category each registry word means, and the usual word for each category.
+const LABOUR_CATEGORY = new Map(
+	Object.entries(REGISTRY.labourSkillCategories) as [string, LabourCapacity][]
+);
+const LABOUR_WORD: Record<LabourCapacity, string> = REGISTRY.labourCategoryWords;
+const HEALTH_CATEGORY = new Map(
+	Object.entries(REGISTRY.healthStateCategories) as [string, HealthState][]
+);
+const HEALTH_WORD: Record<HealthState, string> = REGISTRY.healthCategoryWords;
 /** 在校生状况 for a person Levee knows is in school but whose level it was not told. */
-export const IN_SCHOOL_WORD = '在校生';
+export const IN_SCHOOL_WORD = REGISTRY.inSchoolWord;
 /** 务工状况 for a person Levee knows works away but whose status it was not told. */
-export const WORKING_AWAY_WORD = '外出务工';
+export const WORKING_AWAY_WORD = REGISTRY.workingAwayWord;
 /** 在校生状况 values that say "not in school". */
-export const NOT_IN_SCHOOL: ReadonlySet<string> = new Set(['非在校生', '不在校', '否']);
+export const NOT_IN_SCHOOL: ReadonlySet<string> = new Set(REGISTRY.notInSchoolWords);
 
 export function labourCategory(skill: string | null): LabourCapacity | null {
 	return skill === null ? null : (LABOUR_CATEGORY.get(skill) ?? null);
