@@ -13,13 +13,16 @@ import { handleSecurityHeaders } from '$lib/server/security-headers';
 import { newId } from '$lib/server/db/ids';
 import { describeError } from '$lib/server/db/errors';
 import { stopGracefullyOnSignals } from '$lib/server/shutdown';
+import type { Database } from '$lib/server/db';
 
 export const init: ServerInit = async () => {
 	// Prerendering the offline page at build time needs no database.
 	if (building) return;
-	const opening = startDatabase();
-	// The built server only: the dev server stops the way Vite does.
-	if (!dev) stopGracefullyOnSignals(opening);
+	// The built server only: the dev server stops the way Vite does. The signal handlers go
+	// in before the database opens, so a Ctrl+C never finds the data folder half-created.
+	const started: { opening?: Promise<Database> } = {};
+	if (!dev) stopGracefullyOnSignals(() => started.opening);
+	const opening = (started.opening = startDatabase());
 	try {
 		await opening;
 	} catch (error) {

@@ -15,8 +15,11 @@ const HARD_DEADLINE_MS = 9_000;
 let installed = false;
 let stopping = false;
 
-/** Installs the shutdown of the built server; called once, as the database opens. */
-export function stopGracefullyOnSignals(opening: Promise<Database>): void {
+/**
+ * Installs the shutdown of the built server; called once, just before the database opens
+ * (`opening` gives the opening database, or undefined while it has not started).
+ */
+export function stopGracefullyOnSignals(opening: () => Promise<Database> | undefined): void {
 	if (installed) return;
 	installed = true;
 	const onSignal = (signal: NodeJS.Signals) => {
@@ -41,10 +44,13 @@ export function stopGracefullyOnSignals(opening: Promise<Database>): void {
 	(process as NodeJS.EventEmitter).once('sveltekit:shutdown', () => void closeAndExit(opening));
 }
 
-async function closeAndExit(opening: Promise<Database>): Promise<void> {
+async function closeAndExit(opening: () => Promise<Database> | undefined): Promise<void> {
+	const pending = opening();
+	// Nothing was opened yet: nothing to close.
+	if (!pending) process.exit(0);
 	let database: Database;
 	try {
-		database = await opening;
+		database = await pending;
 	} catch {
 		return; // It never opened: the start-up error is told and the process exits 1.
 	}
