@@ -80,6 +80,7 @@ async function benchImport(label: string, database: Database): Promise<void> {
 		countyId: county.id,
 		countyCode: '130434',
 		townshipCodes: [],
+		villageCodes: [],
 		householdId: null,
 		factoryIds: []
 	};
@@ -139,6 +140,7 @@ async function preparePicking(database: Database): Promise<PickingWorld> {
 		countyId: county.id,
 		countyCode: '130434',
 		townshipCodes: [],
+		villageCodes: [],
 		householdId: null,
 		factoryIds: []
 	};
@@ -456,6 +458,7 @@ function searchActor(userId: string, countyId: string): UserActor {
 		countyId,
 		countyCode: '130434',
 		townshipCodes: [],
+		villageCodes: [],
 		householdId: null,
 		factoryIds: []
 	};

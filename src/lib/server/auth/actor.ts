@@ -19,6 +19,8 @@ export interface UserActor extends Actor {
 	countyCode: string;
 	/** Township staff: the townships they work in (9-digit codes). */
 	townshipCodes: string[];
+	/** Grid members: the villages they visit (12-digit codes). */
+	villageCodes: string[];
 	/** Household accounts: the one household they may see. */
 	householdId: string | null;
 	/** Factory owners: the micro-factories they run. */

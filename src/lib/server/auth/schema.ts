@@ -14,7 +14,13 @@ import {
 import { counties, divisions } from '../divisions/schema';
 import { households } from '../households/schema';
 
-export const ROLES = ['county_admin', 'township_staff', 'factory_owner', 'household'] as const;
+export const ROLES = [
+	'county_admin',
+	'township_staff',
+	'grid_member',
+	'factory_owner',
+	'household'
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
@@ -73,6 +79,23 @@ export const userTownships = pgTable(
 			.references(() => divisions.code)
 	},
 	(t) => [primaryKey({ columns: [t.userId, t.townshipCode] })]
+);
+
+/** The villages a grid member (网格员) visits: their whole scope. */
+export const userVillages = pgTable(
+	'user_villages',
+	{
+		userId: uuid()
+			.notNull()
+			.references(() => users.id),
+		villageCode: varchar({ length: 12 })
+			.notNull()
+			.references(() => divisions.code)
+	},
+	(t) => [
+		primaryKey({ columns: [t.userId, t.villageCode] }),
+		index('user_villages_village_idx').on(t.villageCode)
+	]
 );
 
 export const SIGN_IN_METHODS = ['password', 'pin', 'card'] as const;

@@ -22,6 +22,8 @@ export function canSeeTownship(actor: UserActor, townshipCode: string): boolean 
 }
 
 export function canSeeVillage(actor: UserActor, villageCode: string): boolean {
+	// A grid member's scope is their villages, never the whole township.
+	if (actor.role === 'grid_member') return actor.villageCodes.includes(villageCode);
 	return canSeeTownship(actor, townshipOf(villageCode));
 }
 
@@ -47,6 +49,10 @@ export function householdScope(actor: UserActor): SQL {
 						county,
 						inArray(sql`left(${households.villageCode}, 9)`, actor.townshipCodes)
 					) as SQL);
+		case 'grid_member':
+			return actor.villageCodes.length === 0
+				? sql`false`
+				: (and(county, inArray(households.villageCode, actor.villageCodes)) as SQL);
 		case 'household':
 			return actor.householdId
 				? (and(county, eq(households.id, actor.householdId)) as SQL)
@@ -63,5 +69,7 @@ export function canSeeFactory(
 ): boolean {
 	if (factory.countyId !== actor.countyId) return false;
 	if (actor.role === 'factory_owner') return actor.factoryIds.includes(factory.id);
+	// Grid members visit homes; factories are not theirs to see.
+	if (actor.role === 'grid_member') return false;
 	return canSeeVillage(actor, factory.villageCode);
 }

@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import { counties } from '../divisions/schema';
 import { factoryOwners } from '../factories/schema';
 import type { UserActor } from './actor';
-import { sessions, userTownships, users, SIGN_IN_METHODS } from './schema';
+import { sessions, userTownships, userVillages, users, SIGN_IN_METHODS } from './schema';
 import { generateToken, hashToken } from './tokens';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -86,6 +86,15 @@ export async function validateSessionToken(
 						.where(eq(userTownships.userId, row.user.id))
 				).map((t) => t.code)
 			: [];
+	const villageCodes =
+		row.user.role === 'grid_member'
+			? (
+					await db
+						.select({ code: userVillages.villageCode })
+						.from(userVillages)
+						.where(eq(userVillages.userId, row.user.id))
+				).map((v) => v.code)
+			: [];
 	const factoryIds =
 		row.user.role === 'factory_owner'
 			? (
@@ -103,6 +112,7 @@ export async function validateSessionToken(
 			countyId: row.user.countyId,
 			countyCode: row.countyCode,
 			townshipCodes,
+			villageCodes,
 			householdId: row.user.householdId,
 			factoryIds
 		},

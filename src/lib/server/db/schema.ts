@@ -8,4 +8,5 @@ export * from '../income/schema';
 export * from '../settings/schema';
 export * from '../factories/schema';
 export * from '../planting/schema';
+export * from '../warnings/schema';
 export * from './maintenance-schema';

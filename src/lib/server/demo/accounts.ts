@@ -112,6 +112,7 @@ export async function seedDemoAccounts(db: Db): Promise<DemoSignIns> {
 		countyId: county.id,
 		countyCode: county.code,
 		townshipCodes: [],
+		villageCodes: [],
 		householdId: null,
 		factoryIds: []
 	};

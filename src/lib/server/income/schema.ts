@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
 	bigint,
+	boolean,
 	date,
 	foreignKey,
 	index,
@@ -79,5 +80,45 @@ export const ledgerEntries = pgTable(
 		uniqueIndex('ledger_reversal_unique')
 			.on(t.countyId, t.reversesEntryId)
 			.where(sql`${t.reversesEntryId} is not null`)
+	]
+);
+
+/**
+ * The household's standing against the monitoring line, kept current: written in the
+ * same transaction as every posting to its ledger, and for the whole county when the
+ * line, the window or a rule changes. Lists filter "below the line" on it without
+ * recomputing; a test recomputes every row from the ledger and finds no difference.
+ */
+export const householdStandings = pgTable(
+	'household_standings',
+	{
+		countyId: uuid().notNull(),
+		householdId: uuid().notNull(),
+		// The evaluation date; the window is the 12 months before it.
+		evaluatedOn: date({ mode: 'string' }).notNull(),
+		netFen: bigint({ mode: 'number' }).notNull(),
+		// Resident members on evaluatedOn, from the membership events.
+		residents: integer().notNull(),
+		// Null when there is no resident member: per-capita income cannot be computed.
+		perCapitaFen: bigint({ mode: 'number' }),
+		// The line of evaluatedOn's year; null when the county has not set it.
+		lineFen: bigint({ mode: 'number' }),
+		// True below the line, false above; null when it cannot be said.
+		belowLine: boolean(),
+		// Above the line but within the county's margin of it.
+		nearLine: boolean().notNull().default(false),
+		// Large expenses of the window, beside the income (not subtracted from it).
+		largeExpenseFen: bigint({ mode: 'number' }).notNull().default(0),
+		// Why it was last evaluated: 'posting', 'line_change', 'nightly', 'membership', …
+		reason: text().notNull(),
+		updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		primaryKey({ columns: [t.countyId, t.householdId] }),
+		foreignKey({
+			columns: [t.countyId, t.householdId],
+			foreignColumns: [households.countyId, households.id]
+		}),
+		index('household_standings_below_idx').on(t.countyId, t.belowLine, t.nearLine)
 	]
 );

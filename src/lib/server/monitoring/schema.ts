@@ -131,6 +131,11 @@ export const assistanceMeasures = pgTable(
 		endedOn: date({ mode: 'string' }),
 		// Where one applies (a small loan, a public-welfare job's pay), in fen.
 		amountFen: bigint({ mode: 'number' }),
+		// Who answers for it (责任人) and how to reach them.
+		responsibleName: text(),
+		responsiblePhone: text(),
+		// The warning it answers, when added as a warning's decision.
+		warningId: uuid(),
 		recordedBy: uuid(),
 		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 	},

@@ -6,23 +6,35 @@ export interface CountySettings {
 	ledgerCeilingFen: number;
 	monthlyWageCeilingFen: number;
 	weighInCeilingGrams: number;
+	nearLineMarginPct: number;
+	incomeDropPct: number;
+	jobGapDays: number;
+	largeExpenseSharePct: number;
+	verificationDueWorkingDays: number;
+	publicNoticeDays: number;
+	eliminationStableMonths: number;
 }
 
-const DEFAULTS: CountySettings = {
+export const SETTINGS_DEFAULTS: CountySettings = {
 	ledgerCeilingFen: 100_000_000,
 	monthlyWageCeilingFen: 2_000_000,
-	weighInCeilingGrams: 100_000
+	weighInCeilingGrams: 100_000,
+	nearLineMarginPct: 10,
+	incomeDropPct: 30,
+	jobGapDays: 30,
+	largeExpenseSharePct: 50,
+	verificationDueWorkingDays: 2,
+	publicNoticeDays: 5,
+	eliminationStableMonths: 6
 };
 
 export async function getCountySettings(db: Db, countyId: string): Promise<CountySettings> {
 	const [row] = await db.select().from(countySettings).where(eq(countySettings.countyId, countyId));
-	return row
-		? {
-				ledgerCeilingFen: row.ledgerCeilingFen,
-				monthlyWageCeilingFen: row.monthlyWageCeilingFen,
-				weighInCeilingGrams: row.weighInCeilingGrams
-			}
-		: DEFAULTS;
+	if (!row) return { ...SETTINGS_DEFAULTS };
+	const settings = { ...SETTINGS_DEFAULTS };
+	for (const key of Object.keys(SETTINGS_DEFAULTS) as (keyof CountySettings)[])
+		settings[key] = row[key];
+	return settings;
 }
 
 /** The county's monitoring line for a year, or null when it has not been set. */

@@ -12,6 +12,21 @@ export const countySettings = pgTable('county_settings', {
 	monthlyWageCeilingFen: bigint({ mode: 'number' }).notNull().default(2_000_000),
 	// One weigh-in above this is refused: 100 kg.
 	weighInCeilingGrams: integer().notNull().default(100_000),
+	// The monitoring loop's rule thresholds (defaults from county notices; editable).
+	// Above the line but within this share of it counts as near the line.
+	nearLineMarginPct: integer().notNull().default(10),
+	// The last 3 months' income this share below the 3 months before raises a warning.
+	incomeDropPct: integer().notNull().default(30),
+	// A job ended and no new job within this many days.
+	jobGapDays: integer().notNull().default(30),
+	// One large expense above this share of the household's annual net income.
+	largeExpenseSharePct: integer().notNull().default(50),
+	// Home verification due within this many working days of a warning.
+	verificationDueWorkingDays: integer().notNull().default(2),
+	// The village's public notice for identification and elimination, in days.
+	publicNoticeDays: integer().notNull().default(5),
+	// Months above the line before a household may be proposed for elimination.
+	eliminationStableMonths: integer().notNull().default(6),
 	updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 });
 
