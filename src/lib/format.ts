@@ -82,6 +82,11 @@ export function formatMonth(month: string, locale: Locale): string {
 	}).format(date);
 }
 
+/** A month as a chart's bar label: "3月", "Mar". */
+export function shortMonth(month: string, locale: Locale): string {
+	return locale === 'en' ? formatMonth(month, 'en').slice(0, 3) : `${Number(month.slice(5, 7))}月`;
+}
+
 /** The `count` months up to and including today's, oldest first, as "YYYY-MM". */
 export function recentMonths(today: string, count = 12): string[] {
 	const year = Number(today.slice(0, 4));
