@@ -34,9 +34,11 @@ export async function endedJobsOfHouseholds(
 				factoryId: factoryJobs.factoryId,
 				memberId: factoryJobs.memberId,
 				endedOn: factoryJobs.endedOn,
+				// Written out: the outer columns must be named with their table inside the subquery.
 				nextStartedOn: sql<string | null>`(select min(n.started_on)::text from factory_jobs n
-					where n.county_id = ${factoryJobs.countyId} and n.household_id = ${factoryJobs.householdId}
-						and n.id <> ${factoryJobs.id} and n.started_on >= ${factoryJobs.endedOn})`
+					where n.county_id = "factory_jobs"."county_id"
+						and n.household_id = "factory_jobs"."household_id"
+						and n.id <> "factory_jobs"."id" and n.started_on >= "factory_jobs"."ended_on")`
 			})
 			.from(factoryJobs)
 			.where(
