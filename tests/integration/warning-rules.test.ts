@@ -33,7 +33,7 @@ import {
 } from '../../src/lib/server/warnings/nightly';
 import { scheduledRuns } from '../../src/lib/server/warnings/nightly-schema';
 import { warningSteps, warnings } from '../../src/lib/server/warnings/schema';
-import { addDaysTo, monthBefore } from '../../src/lib/server/warnings/rules';
+import { addDaysTo, dropMonths, latestFullMonth } from '../../src/lib/server/warnings/rules';
 import { actorFor, createHousehold, identityNumber, type World, buildWorld } from './fixtures';
 import { freshDatabase } from './helpers';
 
@@ -304,22 +304,23 @@ describe('a factory wage sheet', () => {
 			businessDate: addDaysTo(TODAY, -330)
 		});
 		// Six months of 3,000 yuan wages, the latest month first (so no month ever looks like a drop).
-		for (let n = 1; n <= 6; n += 1)
+		const months = dropMonths(TODAY);
+		for (const month of [...months].reverse())
 			await saveWageSheet(
 				database.db,
 				owner.actor,
 				owner.factoryId,
-				{ month: monthBefore(TODAY, n), lines: [{ jobId: owner.jobId, amount: '3000' }] },
+				{ month, lines: [{ jobId: owner.jobId, amount: '3000' }] },
 				TODAY
 			);
 		expect(await kindsOf(id)).toEqual([]);
 
-		// The owner corrects last month: the worker earned nothing.
+		// The owner corrects the latest full month: the worker earned nothing.
 		await saveWageSheet(
 			database.db,
 			owner.actor,
 			owner.factoryId,
-			{ month: monthBefore(TODAY, 1), lines: [{ jobId: owner.jobId, amount: '0' }] },
+			{ month: latestFullMonth(TODAY), lines: [{ jobId: owner.jobId, amount: '0' }] },
 			TODAY
 		);
 		const [warning, ...others] = await warningsOf(id);
@@ -329,7 +330,7 @@ describe('a factory wage sheet', () => {
 			earlierFen: 900_000,
 			recentFen: 600_000,
 			dropPct: 33,
-			recentTo: monthBefore(TODAY, 1),
+			recentTo: latestFullMonth(TODAY),
 			thresholdPct: 30
 		});
 	});

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
 	addDaysTo,
 	daysBetween,
+	dropMonths,
 	incomeBelowLine,
 	incomeDrop,
 	incomeNearLine,
 	insuranceClaim,
 	jobEnded,
 	largeExpense,
+	latestFullMonth,
 	monthBefore,
 	pickingStopped,
 	pickingTellsFrom,
@@ -121,7 +123,7 @@ describe('income drop', () => {
 
 	it('counts a fall into losses as a drop of more than 100 %', () => {
 		const hit = incomeDrop(
-			{ onDate: '2026-02-14', monthlyNetFen: [100_000, 0, 0, -20_000, 0, 0] },
+			{ onDate: '2026-02-15', monthlyNetFen: [100_000, 0, 0, -20_000, 0, 0] },
 			drop
 		);
 		expect(hit?.evidence).toMatchObject({
@@ -129,6 +131,32 @@ describe('income drop', () => {
 			earlierFrom: '2025-08',
 			recentTo: '2026-01'
 		});
+	});
+
+	it('waits until the 15th for last month’s income to be entered', () => {
+		expect(latestFullMonth('2026-12-14')).toBe('2026-10');
+		expect(latestFullMonth('2026-12-15')).toBe('2026-11');
+		expect(dropMonths('2026-12-01')).toEqual([
+			'2026-05',
+			'2026-06',
+			'2026-07',
+			'2026-08',
+			'2026-09',
+			'2026-10'
+		]);
+		expect(dropMonths('2027-01-20')).toEqual([
+			'2026-07',
+			'2026-08',
+			'2026-09',
+			'2026-10',
+			'2026-11',
+			'2026-12'
+		]);
+		const hit = incomeDrop(
+			{ onDate: '2026-12-14', monthlyNetFen: [100_000, 100_000, 100_000, 70_000, 70_000, 70_000] },
+			drop
+		);
+		expect(hit?.key).toBe('income_drop:2026-08');
 	});
 });
 

@@ -7,6 +7,7 @@ import { monitoringLineFor } from '../settings';
 import {
 	JOB_ENDED_LOOKBACK_DAYS,
 	addDaysTo,
+	dropMonths,
 	monthBefore,
 	type HouseholdFacts,
 	type RuleThresholds
@@ -49,15 +50,14 @@ export async function loadHouseholdFacts(
 	thresholds: RuleThresholds,
 	withTimeRules: boolean
 ): Promise<Map<string, HouseholdFacts>> {
-	const firstMonth = monthBefore(onDate, 6);
-	const thisMonth = monthBefore(onDate, 0);
+	const months = dropMonths(onDate);
+	const afterLast = monthBefore(`${months[5]}-15`, -1);
 	const [income, lineFen, monthly, expenses] = await Promise.all([
 		householdIncomeFacts(tx, countyId, householdIds, onDate),
 		monitoringLineFor(tx, countyId, Number(onDate.slice(0, 4))),
-		monthlyNetIncomes(tx, countyId, householdIds, firstMonth, thisMonth),
+		monthlyNetIncomes(tx, countyId, householdIds, months[0], afterLast),
 		largeExpensesWithAnnualNet(tx, countyId, householdIds, yearBefore(onDate), onDate)
 	]);
-	const months = [6, 5, 4, 3, 2, 1].map((n) => monthBefore(onDate, n));
 	const facts = new Map<string, HouseholdFacts>();
 	for (const id of householdIds) {
 		const byMonth = monthly.get(id);

@@ -133,22 +133,41 @@ export function incomeNearLine(
 	};
 }
 
+/**
+ * A month's income is complete from this day of the next month: wage sheets, allowances and
+ * picking payments for a month are entered in the first half of the next one. Before it,
+ * the month before is still filling up and is not compared (on 1 December, November's
+ * wages are mostly not in yet: comparing it would find a drop in every worker's household).
+ */
+export const MONTH_SETTLED_DAY = 15;
+
+/** The latest month whose income is complete on `onDate` ('YYYY-MM'). */
+export function latestFullMonth(onDate: string): string {
+	return monthBefore(onDate, Number(onDate.slice(8, 10)) >= MONTH_SETTLED_DAY ? 1 : 2);
+}
+
+/** The six months the income-drop rule compares on `onDate`, oldest first. */
+export function dropMonths(onDate: string): string[] {
+	const latest = `${latestFullMonth(onDate)}-15`;
+	return [5, 4, 3, 2, 1, 0].map((n) => monthBefore(latest, n));
+}
+
 export interface MonthlyFacts {
 	onDate: string;
 	/**
-	 * Net income (the four kinds − production costs; large expenses apart) of each of the six
-	 * full calendar months before onDate's month, oldest first.
+	 * Net income (the four kinds − production costs; large expenses apart) of each of the
+	 * six months of dropMonths(onDate), oldest first.
 	 */
 	monthlyNetFen: number[];
 }
 
 /**
- * income_drop. "The last 3 months" are the three full calendar months before the month of
- * the evaluation date (the running month is left out: a month's wage is booked on its last
- * day); "the 3 months before" are the three months before those. It fires when the recent
- * net income is at least incomeDropPct% below the earlier one: recent × 100 ≤ earlier ×
- * (100 − X). A household whose earlier 3 months had no net income (zero or less) is ignored:
- * there was nothing to fall from.
+ * income_drop. "The last 3 months" are the three latest months whose income is complete
+ * (latestFullMonth: the month before the evaluation date's from the 15th, the one before
+ * that until then); "the 3 months before" are the three months before those. It fires when
+ * the recent net income is at least incomeDropPct% below the earlier one: recent × 100 ≤
+ * earlier × (100 − X). A household whose earlier 3 months had no net income (zero or less)
+ * is ignored: there was nothing to fall from.
  */
 export function incomeDrop(
 	facts: MonthlyFacts,
@@ -160,17 +179,17 @@ export function incomeDrop(
 	if (earlierFen <= 0) return null;
 	const threshold = thresholds.incomeDropPct;
 	if (recentFen * 100 > earlierFen * (100 - threshold)) return null;
-	const recentFrom = monthBefore(facts.onDate, 3);
+	const months = dropMonths(facts.onDate);
 	return {
 		kind: 'income_drop',
-		key: `income_drop:${recentFrom}`,
+		key: `income_drop:${months[3]}`,
 		evidence: {
 			onDate: facts.onDate,
-			earlierFrom: monthBefore(facts.onDate, 6),
-			earlierTo: monthBefore(facts.onDate, 4),
+			earlierFrom: months[0],
+			earlierTo: months[2],
 			earlierFen,
-			recentFrom,
-			recentTo: monthBefore(facts.onDate, 1),
+			recentFrom: months[3],
+			recentTo: months[5],
 			recentFen,
 			dropPct: percentOf(earlierFen - recentFen, earlierFen),
 			thresholdPct: threshold
