@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inTransaction, onBeforeCommit, type Database } from '../../src/lib/server/db';
 import { newId } from '../../src/lib/server/db/ids';
@@ -6,13 +6,14 @@ import { systemActor, type UserActor } from '../../src/lib/server/auth/actor';
 import { auditLog } from '../../src/lib/server/audit/schema';
 import { addFactoryOwner, saveWageSheet } from '../../src/lib/server/factories';
 import { factories, factoryJobs } from '../../src/lib/server/factories/schema';
-import { members } from '../../src/lib/server/households/schema';
+import { households, members } from '../../src/lib/server/households/schema';
 import {
 	postLedgerEntries,
 	postLedgerEntry,
 	reverseLedgerEntry,
 	type Posting
 } from '../../src/lib/server/income';
+import { ledgerEntries } from '../../src/lib/server/income/schema';
 import {
 	pickingEntries,
 	plantingSeasons,
@@ -28,6 +29,7 @@ import {
 	rulesJob,
 	runDueNightlyJobs,
 	runNightlyJob,
+	runRulesForCounty,
 	startNightly,
 	type NightlyJob
 } from '../../src/lib/server/warnings/nightly';
@@ -441,6 +443,41 @@ describe('the nightly rules', () => {
 		await closeAll(jobless);
 		await runNightlyJob(database.db, rulesJob, countyId, addDaysTo(TODAY, 1));
 		expect((await warningsOf(jobless)).length).toBe(1);
+	});
+
+	it('raise an income drop that no posting showed: the months moved on', async () => {
+		const id = await household(2);
+		// Wages of the three earlier months, written as they were months ago (no rules then).
+		const [first, second, third] = dropMonths(TODAY);
+		await database.db.insert(ledgerEntries).values(
+			[first, second, third].map((month) => ({
+				countyId,
+				id: newId(),
+				householdId: id,
+				businessDate: `${month}-28`,
+				amountFen: 300_000,
+				kind: 'wage' as const,
+				subtype: 'factory_wage',
+				source: 'manual' as const
+			}))
+		);
+		expect(await kindsOf(id)).toEqual([]);
+		await runRulesForCounty(database.db, countyId, TODAY);
+		const drop = (await warningsOf(id)).find((w) => w.kind === 'income_drop');
+		expect(drop?.evidence).toMatchObject({ earlierFen: 900_000, recentFen: 0, dropPct: 100 });
+	});
+
+	it('go through every household of the county in batches', async () => {
+		const [{ n }] = await database.db
+			.select({ n: count() })
+			.from(households)
+			.where(eq(households.countyId, countyId));
+		const counts = await runRulesForCounty(database.db, countyId, TODAY, undefined, 3);
+		expect(counts.households).toBe(n);
+		// Everything was raised the first time: a second pass the same day raises nothing.
+		expect(counts.raised).toBe(0);
+		// A household with nothing on record has no income on record, not no income.
+		expect(await kindsOf(world.households.inScope)).toEqual([]);
 	});
 
 	it('run a job once per day, even when two servers try at the same moment', async () => {

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { ledgerEntries } from './schema';
 
@@ -101,6 +101,35 @@ export async function largeExpensesWithAnnualNet(
 				amountFen: Number(row.amount_fen),
 				annualNetFen: Number(row.annual_net)
 			});
+	}
+	return result;
+}
+
+/**
+ * The households with at least one ledger entry dated after `after` up to `to` (inclusive):
+ * a household without any has no income on record, which is not the same as no income.
+ */
+export async function householdsWithEntries(
+	db: Db,
+	countyId: string,
+	householdIds: string[],
+	after: string,
+	to: string
+): Promise<Set<string>> {
+	const result = new Set<string>();
+	for (let i = 0; i < householdIds.length; i += CHUNK) {
+		const rows = await db
+			.selectDistinct({ householdId: ledgerEntries.householdId })
+			.from(ledgerEntries)
+			.where(
+				and(
+					eq(ledgerEntries.countyId, countyId),
+					inArray(ledgerEntries.householdId, householdIds.slice(i, i + CHUNK)),
+					gt(ledgerEntries.businessDate, after),
+					lte(ledgerEntries.businessDate, to)
+				)
+			);
+		for (const row of rows) result.add(row.householdId);
 	}
 	return result;
 }

@@ -1,7 +1,11 @@
 import type { Db } from '../db';
 import { endedJobsOfHouseholds } from '../factories/ended-jobs';
 import { perCapitaNetIncomes } from '../income';
-import { largeExpensesWithAnnualNet, monthlyNetIncomes } from '../income/series';
+import {
+	householdsWithEntries,
+	largeExpensesWithAnnualNet,
+	monthlyNetIncomes
+} from '../income/series';
 import { currentAndLastSeason, pickingOfHouseholds } from '../planting/season-pickers';
 import { monitoringLineFor } from '../settings';
 import {
@@ -14,7 +18,11 @@ import {
 } from './rules';
 
 export interface HouseholdIncomeFacts {
-	/** Per-capita net income of the 12 months before onDate; null without resident members. */
+	/**
+	 * Per-capita net income of the 12 months before onDate; null without resident members,
+	 * and null when nothing at all is on record for the household in those 12 months (a
+	 * household just imported from the registry has no income on record, not no income).
+	 */
 	perCapitaFen: number | null;
 }
 
@@ -28,8 +36,16 @@ export async function householdIncomeFacts(
 	householdIds: string[],
 	onDate: string
 ): Promise<Map<string, HouseholdIncomeFacts>> {
-	const perCapita = await perCapitaNetIncomes(tx, countyId, householdIds, onDate);
-	return new Map(householdIds.map((id) => [id, { perCapitaFen: perCapita.get(id) ?? null }]));
+	const [perCapita, recorded] = await Promise.all([
+		perCapitaNetIncomes(tx, countyId, householdIds, onDate),
+		householdsWithEntries(tx, countyId, householdIds, yearBefore(onDate), onDate)
+	]);
+	return new Map(
+		householdIds.map((id) => [
+			id,
+			{ perCapitaFen: recorded.has(id) ? (perCapita.get(id) ?? null) : null }
+		])
+	);
 }
 
 /** The same day a year earlier (29 February → 1 March), as the 12-month window counts. */
