@@ -21,7 +21,8 @@ import {
 
 /** The category every household has until it is monitored; the code relies on it. */
 export const ORDINARY_CATEGORY = 'ordinary';
-const OPTION_ENTITY = 'county_option';
+/** The audit log's name for an option: entity 'county_option', id '<list>:<code>'. */
+export const OPTION_ENTITY = 'county_option';
 const CODE = /^[a-z][a-z0-9_]{1,39}$/;
 const NAME_ZH_MAX = 20;
 const NAME_EN_MAX = 60;

@@ -6,10 +6,12 @@ import {
 	isOptionList,
 	listOptionsForAdmin,
 	moveOption,
+	OPTION_ENTITY,
 	renameOption,
 	setOptionActive
 } from '$lib/server/monitoring/options';
 import { OPTION_LISTS } from '$lib/server/monitoring/schema';
+import { lastChanges } from '$lib/server/settings/admin';
 import { settingsAction } from '$lib/server/settings-http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
@@ -19,10 +21,18 @@ export const load: PageServerLoad = async (event) => {
 	const chosen = searchText(event.url.searchParams.get('list'), 20);
 	const list = isOptionList(chosen) ? chosen : 'category';
 	const { db } = await database();
+	const [options, changes] = await Promise.all([
+		orNotFound(event, listOptionsForAdmin(db, user, list)),
+		lastChanges(db, user.countyId, OPTION_ENTITY)
+	]);
 	return {
 		lists: OPTION_LISTS,
 		list,
-		options: await orNotFound(event, listOptionsForAdmin(db, user, list))
+		// Who changed each item last; the national items nobody touched show nothing.
+		options: options.map((o) => ({
+			...o,
+			lastChange: changes.get(`${list}:${o.code}`) ?? null
+		}))
 	};
 };
 
