@@ -6,7 +6,7 @@ import { listAudit } from '../../src/lib/server/audit';
 import { newId } from '../../src/lib/server/db/ids';
 import { DomainError } from '../../src/lib/server/errors';
 import { listHouseholds } from '../../src/lib/server/households';
-import { standingCounts } from '../../src/lib/server/income/standing-read';
+import { standingCounts, storedStandingOf } from '../../src/lib/server/income/standing-read';
 import { householdStandings } from '../../src/lib/server/income/schema';
 import {
 	addMeasure,
@@ -565,6 +565,31 @@ describe('below the line, from the stored standings', () => {
 			[above]: null,
 			[empty]: 'unknown'
 		});
+	});
+
+	it('gives the household page its per-capita income, line, gap and evaluation date', async () => {
+		const [short, ahead, nobody] = await village('130434108072', 3);
+		await stand(short, { belowLine: true, perCapitaFen: 740_000 });
+		await stand(ahead, { belowLine: false, perCapitaFen: 1_035_000 });
+		await stand(nobody, { belowLine: null, perCapitaFen: null });
+		expect(await storedStandingOf(database.db, world.countyA.id, short)).toMatchObject({
+			evaluatedOn: '2026-11-30',
+			perCapitaFen: 740_000,
+			lineFen: 800_000,
+			gapFen: -60_000,
+			mark: 'below'
+		});
+		expect(await storedStandingOf(database.db, world.countyA.id, ahead)).toMatchObject({
+			gapFen: 235_000,
+			mark: null
+		});
+		expect(await storedStandingOf(database.db, world.countyA.id, nobody)).toMatchObject({
+			perCapitaFen: null,
+			gapFen: null,
+			mark: 'unknown'
+		});
+		const never = await createHousehold(database.db, world.countyA.id, '130434108072');
+		expect(await storedStandingOf(database.db, world.countyA.id, never)).toBeNull();
 	});
 
 	it('counts below, near and cannot-compute for the county admin and for township staff', async () => {
