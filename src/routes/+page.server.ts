@@ -3,7 +3,24 @@ import { findCountyByCode, listTownships } from '$lib/server/divisions';
 import { countHouseholds, getHousehold, householdsByTownship } from '$lib/server/households';
 import { todayInChina } from '$lib/format';
 import { ownerHome } from '$lib/server/factories';
+import type { UserActor } from '$lib/server/auth/actor';
+import type { Db } from '$lib/server/db';
+import { standingCounts } from '$lib/server/income/standing-read';
+import { monitoringLineFor } from '$lib/server/settings';
+import { openWarningCounts } from '$lib/server/warnings/counts';
 import type { PageServerLoad } from './$types';
+
+/** Who is below the line and what is open, in the person's area: counts from indexed tables. */
+async function loopSummary(db: Db, user: UserActor) {
+	const today = todayInChina();
+	const year = Number(today.slice(0, 4));
+	const [standings, warnings, lineFen] = await Promise.all([
+		standingCounts(db, user),
+		openWarningCounts(db, user, today),
+		monitoringLineFor(db, user.countyId, year)
+	]);
+	return { standings, warnings, line: { year, lineFen } };
+}
 
 /** One address, a home made for each role; a visitor sees what Levee is and signs in. */
 export const load: PageServerLoad = async ({ locals }) => {
@@ -12,13 +29,15 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const { db } = await database();
 	switch (user.role) {
 		case 'county_admin': {
-			const [county, townships, counts] = await Promise.all([
+			const [county, townships, counts, loop] = await Promise.all([
 				findCountyByCode(db, user.countyCode),
 				listTownships(db, user.countyCode),
-				countHouseholds(db, user.countyId)
+				countHouseholds(db, user.countyId),
+				loopSummary(db, user)
 			]);
 			return {
 				home: 'county_admin' as const,
+				loop,
 				county,
 				townships: townships.length,
 				villages: townships.reduce((sum, t) => sum + t.villageCount, 0),
@@ -26,12 +45,14 @@ export const load: PageServerLoad = async ({ locals }) => {
 			};
 		}
 		case 'township_staff': {
-			const [townships, counts] = await Promise.all([
+			const [townships, counts, loop] = await Promise.all([
 				listTownships(db, user.countyCode),
-				householdsByTownship(db, user)
+				householdsByTownship(db, user),
+				loopSummary(db, user)
 			]);
 			return {
 				home: 'township_staff' as const,
+				loop,
 				townships: townships
 					.filter((t) => user.townshipCodes.includes(t.code))
 					.map((t) => ({

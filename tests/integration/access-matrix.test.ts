@@ -133,6 +133,38 @@ const MATRIX: Record<string, Case> = {
 		})
 	},
 	'/admin/audit load': { expect: only(...ADMINS) },
+	// settings: routes below
+	// The county's settings are its admin's: each admin changes only their own county.
+	'/admin/settings load': { expect: only(...ADMINS) },
+	'/admin/settings/line load': { expect: only(...ADMINS) },
+	// An empty line: refused with a field message, nothing written.
+	'/admin/settings/line action:save': { expect: only(...ADMINS) },
+	'/admin/settings/rules load': { expect: only(...ADMINS) },
+	'/admin/settings/rules action:rules': { expect: only(...ADMINS) },
+	'/admin/settings/rules action:ceilings': { expect: only(...ADMINS) },
+	'/admin/settings/options load': { expect: only(...ADMINS) },
+	'/admin/settings/options action:add': { expect: only(...ADMINS) },
+	'/admin/settings/options action:rename': {
+		expect: only(...ADMINS),
+		form: () => ({ list: 'risk', code: 'other', nameZh: '其他', nameEn: 'Other' })
+	},
+	'/admin/settings/options action:move': {
+		expect: only(...ADMINS),
+		form: () => ({ list: 'risk', code: 'other', direction: 'down' })
+	},
+	'/admin/settings/options action:deactivate': {
+		expect: only(...ADMINS),
+		form: () => ({ list: 'category', code: 'ordinary' })
+	},
+	'/admin/settings/options action:reactivate': {
+		expect: only(...ADMINS),
+		form: () => ({ list: 'risk', code: 'other' })
+	},
+	// A national code: refused, nothing deleted.
+	'/admin/settings/options action:delete': {
+		expect: only(...ADMINS),
+		form: () => ({ list: 'risk', code: 'illness' })
+	},
 	'/households load': { expect: only(...STAFF) },
 	'/households/[id] load': { expect: only('admin', 'staffIn', 'householdSelf') },
 	'/households/new load': { expect: only(...STAFF) },

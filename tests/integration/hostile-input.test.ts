@@ -113,7 +113,10 @@ function plausible(field: string): string {
 		event: 'birth',
 		subtype: 'dibao',
 		payBasis: 'monthly',
-		jobTitle: '缝纫工'
+		jobTitle: '缝纫工',
+		// settings: an option list and a way to move an item in it
+		list: 'risk',
+		direction: 'up'
 	};
 	if (known[bare]) return known[bare];
 	if (/month/i.test(bare)) return '2026-05';

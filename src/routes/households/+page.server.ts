@@ -19,7 +19,8 @@ export const load: PageServerLoad = async (event) => {
 		villageCode: text('village'),
 		category: text('category'),
 		risk: text('risk'),
-		status: text('status')
+		status: text('status'),
+		standing: text('standing')
 	};
 	// A village left over from another township would hide the township's other villages.
 	if (!filter.villageCode.startsWith(filter.townshipCode)) filter.villageCode = '';

@@ -177,6 +177,8 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 		for (const year of [DEMO_REFERENCE_YEAR - 1, DEMO_REFERENCE_YEAR]) {
 			await setMonitoringLine(tx, county.id, year, DEMO_MONITORING_LINE_FEN);
 		}
+		// The county's rule thresholds and ceilings start at the defaults; the admin edits them.
+		await tx.insert(countySettings).values({ countyId: county.id }).onConflictDoNothing();
 
 		await seedDemoFactories(tx, county.id);
 		await seedDemoPlanting(tx, county.id);

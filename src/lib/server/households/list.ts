@@ -4,6 +4,12 @@ import { isEmbedded } from '../db/maintenance';
 import type { UserActor } from '../auth/actor';
 import { householdScope } from '../auth/scope';
 import { divisions } from '../divisions/schema';
+import {
+	householdIdsInStanding,
+	isStandingFilter,
+	storedStandingsOf,
+	type StandingFilter
+} from '../income/standing-read';
 import { monitoringRecords, monitoringRisks } from '../monitoring/schema';
 import { HEAD_OF_HOUSEHOLD, households, members } from './schema';
 
@@ -15,6 +21,8 @@ export interface HouseholdFilter {
 	category?: string;
 	risk?: string;
 	status?: string;
+	/** 'below' the line, 'near' it, or 'unknown' (income cannot be computed): stored standings. */
+	standing?: string;
 }
 
 export interface HouseholdListItem {
@@ -27,6 +35,8 @@ export interface HouseholdListItem {
 	phone: string | null;
 	category: string;
 	status: string;
+	/** The stored standing, when it is one the list marks. */
+	standing: StandingFilter | null;
 }
 
 /** Longer than any name, phone, household number or identity number. */
@@ -151,6 +161,12 @@ function conditions(actor: UserActor, filter: HouseholdFilter, found?: SQL): SQL
 			filter.status === 'not_monitored'
 				? sql`not ${record(sql`${monitoringRecords.status} <> 'not_monitored'`)}`
 				: record(sql`${monitoringRecords.status} = ${filter.status}`)
+		);
+	}
+	if (isStandingFilter(filter.standing)) {
+		// The standings kept current by the income domain: read by their index, never recomputed.
+		where.push(
+			sql`${households.id} = any(array(${householdIdsInStanding(actor.countyId, filter.standing)}))`
 		);
 	}
 	if (filter.risk) {
@@ -378,7 +394,7 @@ async function describe(
 	const ids = rows.map((r) => r.id);
 	if (ids.length === 0) return { items: [] };
 	const villageCodes = [...new Set(rows.map((r) => r.villageCode))];
-	const [people, records, villages] = await Promise.all([
+	const [people, records, villages, standings] = await Promise.all([
 		db
 			.select({
 				householdId: members.householdId,
@@ -405,7 +421,8 @@ async function describe(
 		db
 			.select({ code: divisions.code, name: divisions.name })
 			.from(divisions)
-			.where(inArray(divisions.code, villageCodes))
+			.where(inArray(divisions.code, villageCodes)),
+		storedStandingsOf(db, actor.countyId, ids)
 	]);
 	const villageName = new Map(villages.map((v) => [v.code, v.name]));
 	return {
@@ -418,7 +435,8 @@ async function describe(
 				headName: own.find((p) => p.relation === HEAD_OF_HOUSEHOLD)?.name ?? own[0]?.name ?? null,
 				memberCount: own.length,
 				category: record?.category ?? 'ordinary',
-				status: record?.status ?? 'not_monitored'
+				status: record?.status ?? 'not_monitored',
+				standing: standings.get(r.id)?.mark ?? null
 			};
 		})
 	};

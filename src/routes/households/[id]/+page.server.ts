@@ -34,6 +34,7 @@ import {
 	setCadre,
 	updateMonitoring
 } from '$lib/server/monitoring';
+import { storedStandingOf } from '$lib/server/income/standing-read';
 import { householdJobs } from '$lib/server/factories';
 import { householdPlanting } from '$lib/server/planting';
 import { database } from '$lib/server/startup';
@@ -45,14 +46,16 @@ export const load: PageServerLoad = async (event) => {
 	const household = await orNotFound(event, getHousehold(db, user, event.params.id));
 	const manages = user.role === 'county_admin' || user.role === 'township_staff';
 	const today = todayInChina();
-	const [monitoring, options, ledger, standing, account, villages] = await Promise.all([
-		getMonitoring(db, household.countyId, household.id),
-		getCountyOptions(db, household.countyId),
-		householdLedger(db, household.countyId, household.id, today),
-		incomeStanding(db, household.countyId, household.id, today),
-		manages ? getHouseholdAccount(db, user, household.id) : null,
-		manages ? listVillages(db, user.countyCode, household.villageCode.slice(0, 9)) : []
-	]);
+	const [monitoring, options, ledger, standing, account, villages, storedStanding] =
+		await Promise.all([
+			getMonitoring(db, household.countyId, household.id),
+			getCountyOptions(db, household.countyId),
+			householdLedger(db, household.countyId, household.id, today),
+			incomeStanding(db, household.countyId, household.id, today),
+			manages ? getHouseholdAccount(db, user, household.id) : null,
+			manages ? listVillages(db, user.countyCode, household.villageCode.slice(0, 9)) : [],
+			storedStandingOf(db, household.countyId, household.id)
+		]);
 	return {
 		household,
 		account,
@@ -62,6 +65,7 @@ export const load: PageServerLoad = async (event) => {
 		monitoring,
 		options,
 		standing,
+		storedStanding,
 		ledger: {
 			...ledger,
 			entries: ledger.entries.map((e) => ({

@@ -28,7 +28,8 @@ export const POST: RequestHandler = async (event) => {
 				villageCode: searchText(formText(data, 'village')),
 				category: searchText(formText(data, 'category')),
 				risk: searchText(formText(data, 'risk')),
-				status: searchText(formText(data, 'status'))
+				status: searchText(formText(data, 'status')),
+				standing: searchText(formText(data, 'standing'))
 			},
 			format,
 			formText(data, 'reveal') === '1',

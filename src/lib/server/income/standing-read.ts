@@ -1,0 +1,137 @@
+import { and, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db';
+import type { UserActor } from '../auth/actor';
+import { householdScope } from '../auth/scope';
+import { households } from '../households/schema';
+import { householdStandings } from './schema';
+
+// Reading the standings the income domain keeps current: lists filter and homes count on
+// them without recomputing anyone's income.
+
+/** below the line; near it (above, within the county's margin); income cannot be computed. */
+export const STANDING_FILTERS = ['below', 'near', 'unknown'] as const;
+export type StandingFilter = (typeof STANDING_FILTERS)[number];
+
+export function isStandingFilter(value: unknown): value is StandingFilter {
+	return (STANDING_FILTERS as readonly unknown[]).includes(value);
+}
+
+/** The condition on household_standings for each filter; each reads household_standings_below_idx. */
+function standingCondition(which: StandingFilter): SQL {
+	switch (which) {
+		case 'below':
+			return eq(householdStandings.belowLine, true);
+		case 'near':
+			return and(eq(householdStandings.belowLine, false), eq(householdStandings.nearLine, true))!;
+		case 'unknown':
+			// No resident member on the evaluation date: per-capita income has no divisor.
+			return and(isNull(householdStandings.belowLine), isNull(householdStandings.perCapitaFen))!;
+	}
+}
+
+/**
+ * The ids of a county's households in one standing, as a subquery for the household list
+ * (`households.id = any(array(…))`: run once, by the index, never once per household).
+ */
+export function householdIdsInStanding(countyId: string, which: StandingFilter): SQL {
+	return sql`select ${householdStandings.householdId} from ${householdStandings} where ${householdStandings.countyId} = ${countyId} and ${standingCondition(which)}`;
+}
+
+export type StandingCounts = Record<StandingFilter, number>;
+
+/** How many households the actor may see are below the line, near it, or cannot be computed. */
+export async function standingCounts(db: Db, actor: UserActor): Promise<StandingCounts> {
+	const one = async (which: StandingFilter): Promise<number> => {
+		const where = and(eq(householdStandings.countyId, actor.countyId), standingCondition(which));
+		if (actor.role === 'county_admin') {
+			const [row] = await db.select({ n: count() }).from(householdStandings).where(where);
+			return Number(row?.n ?? 0);
+		}
+		const [row] = await db
+			.select({ n: count() })
+			.from(householdStandings)
+			.innerJoin(
+				households,
+				and(
+					eq(households.countyId, householdStandings.countyId),
+					eq(households.id, householdStandings.householdId)
+				)
+			)
+			.where(and(where, householdScope(actor)));
+		return Number(row?.n ?? 0);
+	};
+	const [below, near, unknown] = await Promise.all(STANDING_FILTERS.map(one));
+	return { below, near, unknown };
+}
+
+export interface StoredStanding {
+	evaluatedOn: string;
+	perCapitaFen: number | null;
+	lineFen: number | null;
+	/** perCapita − line: negative below the line; null when either is missing. */
+	gapFen: number | null;
+	belowLine: boolean | null;
+	nearLine: boolean;
+	residents: number;
+	reason: string;
+	/** What lists and pages mark: below, near, cannot be computed; null when safely above. */
+	mark: StandingFilter | null;
+}
+
+function markOf(row: typeof householdStandings.$inferSelect): StandingFilter | null {
+	if (row.belowLine === true) return 'below';
+	if (row.belowLine === false) return row.nearLine ? 'near' : null;
+	return row.perCapitaFen === null ? 'unknown' : null;
+}
+
+function stored(row: typeof householdStandings.$inferSelect): StoredStanding {
+	return {
+		evaluatedOn: row.evaluatedOn,
+		perCapitaFen: row.perCapitaFen,
+		lineFen: row.lineFen,
+		gapFen:
+			row.perCapitaFen === null || row.lineFen === null ? null : row.perCapitaFen - row.lineFen,
+		belowLine: row.belowLine,
+		nearLine: row.nearLine,
+		residents: row.residents,
+		reason: row.reason,
+		mark: markOf(row)
+	};
+}
+
+/** A household's last stored standing, or null when it has never been evaluated. */
+export async function storedStandingOf(
+	db: Db,
+	countyId: string,
+	householdId: string
+): Promise<StoredStanding | null> {
+	const [row] = await db
+		.select()
+		.from(householdStandings)
+		.where(
+			and(
+				eq(householdStandings.countyId, countyId),
+				eq(householdStandings.householdId, householdId)
+			)
+		);
+	return row ? stored(row) : null;
+}
+
+/** The stored standings of one page of households, by household id. */
+export async function storedStandingsOf(
+	db: Db,
+	countyId: string,
+	householdIds: string[]
+): Promise<Map<string, StoredStanding>> {
+	if (householdIds.length === 0) return new Map();
+	const rows = await db
+		.select()
+		.from(householdStandings)
+		.where(
+			and(
+				eq(householdStandings.countyId, countyId),
+				inArray(householdStandings.householdId, householdIds)
+			)
+		);
+	return new Map(rows.map((row) => [row.householdId, stored(row)]));
+}
