@@ -11,7 +11,7 @@ export const pickingHandler: SyncHandler = {
 		const { entry: record, replayed } = await recordPickingEntry(
 			db,
 			actor,
-			{ ...entry.payload, id: entry.id },
+			{ ...entry.payload, stationId: entry.payload.stationId, pickedOn: entry.payload.pickedOn, id: entry.id },
 			today
 		);
 		return { replayed, record };

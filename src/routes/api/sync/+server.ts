@@ -26,14 +26,22 @@ export const POST: RequestHandler = async (event) => {
 	if (Number(event.request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES)
 		return refuse(413, 'sync_error_too_large');
 	let entries;
+	let body: unknown;
 	try {
-		const body: unknown = await event.request.json();
+		body = await event.request.json();
 		entries = parseBatch(body);
 	} catch (caught) {
 		if (caught instanceof BatchTooLarge) return refuse(413, 'sync_error_too_large');
 		if (caught instanceof DomainError) return refuse(400, caught.issues[0]?.key ?? 'sync_error_body');
 		return refuse(400, 'sync_error_body');
 	}
+	// Entries of another person who used this phone wait for that person's session.
+	const sender = (body as { userId?: unknown }).userId;
+	if (typeof sender === 'string' && sender !== user.userId)
+		return json(
+			{ message: translate('sync_error_other_person'), signedInAs: user.userId },
+			{ status: 409, headers: NO_STORE }
+		);
 	const { db } = await database();
 	const answers = await applySyncBatch(db, user, entries, chinaDate());
 	return json({ answers, serverTime: new Date().toISOString() }, { headers: NO_STORE });
