@@ -48,7 +48,9 @@ export interface OfflineMatch {
 export function searchRoster(
 	roster: NonNullable<Roster['picking']>,
 	query: OfflineQuery,
-	station: { id: string; villageCode: string } | null
+	station: { id: string; villageCode: string } | null,
+	/** The day being weighed: someone who turns 16 after it is a child for that day. */
+	day: string
 ): OfflineMatch[] {
 	if (query.kind === 'problem') return [];
 	const near = station?.villageCode.slice(0, 9) ?? '';
@@ -58,6 +60,7 @@ export function searchRoster(
 			: p.name.startsWith(query.name) &&
 				(!query.place || (roster.villages[p.villageCode] ?? '').includes(query.place))
 	);
+	const bandOn = (p: RosterPicker) => (p.adultOn && day < p.adultOn ? 3 : p.band);
 	const key = (p: RosterPicker) => ({
 		here: station ? p.stationIds.includes(station.id) : false,
 		nearby: p.villageCode.slice(0, 9) === near
@@ -67,14 +70,16 @@ export function searchRoster(
 		const kb = key(b);
 		return (
 			Number(kb.here) - Number(ka.here) ||
-			a.band - b.band ||
+			bandOn(a) - bandOn(b) ||
 			Number(kb.nearby) - Number(ka.nearby) ||
 			a.villageCode.localeCompare(b.villageCode) ||
 			(a.name < b.name ? -1 : a.name > b.name ? 1 : 0) ||
 			a.memberId.localeCompare(b.memberId)
 		);
 	};
-	const townships = new Map(roster.stations.map((s) => [s.villageCode.slice(0, 9), s.townshipName]));
+	const townships = new Map(
+		roster.stations.map((s) => [s.villageCode.slice(0, 9), s.townshipName])
+	);
 	return found
 		.sort(compare)
 		.slice(0, LIMIT)
@@ -88,7 +93,7 @@ export function searchRoster(
 			townshipName: townships.get(p.villageCode.slice(0, 9)) ?? '',
 			nearby: p.villageCode.slice(0, 9) === near,
 			pickedHere: key(p).here,
-			child: p.band === 3,
+			child: bandOn(p) === 3,
 			outsideScope: false
 		}));
 }

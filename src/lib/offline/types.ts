@@ -20,6 +20,7 @@ export interface RosterPicker {
 	idTail: string;
 	band: 1 | 2 | 3;
 	stationIds: string[];
+	adultOn?: string;
 }
 
 export interface RosterStation {

@@ -24,6 +24,11 @@ export interface RosterPicker {
 	band: 1 | 2 | 3;
 	/** The stations that weighed them this year (the online search puts them first). */
 	stationIds: string[];
+	/**
+	 * Only for someone who turned 16 within the last year: the day they did, so a weigh-in
+	 * dated before it is refused on the phone as on the server. No one else's birth date.
+	 */
+	adultOn?: string;
 }
 
 export interface PickerRoster {
@@ -90,17 +95,21 @@ export async function pickerRoster(db: Db, actor: UserActor, today: string): Pro
 		pickedAt.set(p.memberId, [...(pickedAt.get(p.memberId) ?? []), p.stationId]);
 	}
 	const oldBorn = yearsBefore(today, OLDEST_USUAL_PICKER + 1);
+	const yearAgo = yearsBefore(today, 1);
 	const villages: Record<string, string> = {};
 	const pickers = people.map((p): RosterPicker => {
 		villages[p.villageCode] = p.villageName;
-		const band = ageOn(p.birthDate, today) < MINIMUM_PICKER_AGE ? 3 : p.birthDate <= oldBorn ? 2 : 1;
+		const band =
+			ageOn(p.birthDate, today) < MINIMUM_PICKER_AGE ? 3 : p.birthDate <= oldBorn ? 2 : 1;
+		const sixteenth = `${Number(p.birthDate.slice(0, 4)) + MINIMUM_PICKER_AGE}${p.birthDate.slice(4)}`;
 		return {
 			memberId: p.memberId,
 			name: p.name,
 			villageCode: p.villageCode,
 			idTail: p.idNumber.slice(-4).toUpperCase(),
 			band,
-			stationIds: pickedAt.get(p.memberId) ?? []
+			stationIds: pickedAt.get(p.memberId) ?? [],
+			...(band !== 3 && sixteenth > yearAgo ? { adultOn: sixteenth } : {})
 		};
 	});
 	return {

@@ -11,7 +11,12 @@ export const pickingHandler: SyncHandler = {
 		const { entry: record, replayed } = await recordPickingEntry(
 			db,
 			actor,
-			{ ...entry.payload, stationId: entry.payload.stationId, pickedOn: entry.payload.pickedOn, id: entry.id },
+			{
+				...entry.payload,
+				stationId: entry.payload.stationId,
+				pickedOn: entry.payload.pickedOn,
+				id: entry.id
+			},
 			today
 		);
 		return { replayed, record };

@@ -30,11 +30,17 @@ export const plotHandler: SyncHandler = {
 	async apply(db, actor, entry, today) {
 		const before = await existing(db, actor, entry.id);
 		if (before) {
-			if (!samePlot(before, entry.payload)) throw DomainError.conflict('', 'sync_error_replay_differs');
+			if (!samePlot(before, entry.payload))
+				throw DomainError.conflict('', 'sync_error_replay_differs');
 			return { replayed: true, record: before };
 		}
 		try {
-			await createPlot(db, actor, { ...entry.payload, id: entry.id } as Parameters<typeof createPlot>[2], today);
+			await createPlot(
+				db,
+				actor,
+				{ ...entry.payload, id: entry.id } as Parameters<typeof createPlot>[2],
+				today
+			);
 		} catch (caught) {
 			// Two tabs sent it at once: the other one recorded it.
 			if (!isUniqueViolation(caught)) throw caught;

@@ -12,7 +12,8 @@ interface WageLineIn {
 
 function lines(payload: Record<string, unknown>): WageLineIn[] {
 	const raw = payload.lines;
-	if (!Array.isArray(raw) || raw.length > 500) throw DomainError.invalid('lines', 'sync_error_body');
+	if (!Array.isArray(raw) || raw.length > 500)
+		throw DomainError.invalid('lines', 'sync_error_body');
 	return raw.map((line: unknown) => {
 		if (!line || typeof line !== 'object' || Array.isArray(line))
 			throw DomainError.invalid('lines', 'sync_error_body');
@@ -49,7 +50,10 @@ export const wageHandler: SyncHandler = {
 		if (pending === 0 && sameMonth && input.lines.length > 0)
 			return { replayed: true, record: sheet };
 		await saveWageSheet(db, actor, factoryId, input, today);
-		return { replayed: false, record: await getWageSheet(db, actor, factoryId, input.month, today) };
+		return {
+			replayed: false,
+			record: await getWageSheet(db, actor, factoryId, input.month, today)
+		};
 	},
 	current: (db, actor, entry, today) =>
 		getWageSheet(

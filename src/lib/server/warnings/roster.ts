@@ -79,7 +79,8 @@ export async function visitRoster(db: Db, actor: UserActor): Promise<VisitRoster
 		: [];
 	const villages: Record<string, string> = {};
 	const byHousehold = new Map<string, string[]>();
-	for (const w of open) byHousehold.set(w.householdId, [...(byHousehold.get(w.householdId) ?? []), w.kind]);
+	for (const w of open)
+		byHousehold.set(w.householdId, [...(byHousehold.get(w.householdId) ?? []), w.kind]);
 	return {
 		villages,
 		households: rows.map((r) => {

@@ -32,7 +32,8 @@ export const POST: RequestHandler = async (event) => {
 		entries = parseBatch(body);
 	} catch (caught) {
 		if (caught instanceof BatchTooLarge) return refuse(413, 'sync_error_too_large');
-		if (caught instanceof DomainError) return refuse(400, caught.issues[0]?.key ?? 'sync_error_body');
+		if (caught instanceof DomainError)
+			return refuse(400, caught.issues[0]?.key ?? 'sync_error_body');
 		return refuse(400, 'sync_error_body');
 	}
 	// Entries of another person who used this phone wait for that person's session.
