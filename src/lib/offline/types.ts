@@ -53,5 +53,19 @@ export interface Roster {
 			openWarnings: string[];
 		}[];
 	} | null;
-	wages: unknown[] | null;
+	wages:
+		| {
+				factoryId: string;
+				factoryName: string;
+				month: string;
+				lines: {
+					jobId: string;
+					name: string;
+					idTail: string;
+					jobTitle: string;
+					amountFen: number | null;
+					version: number | null;
+				}[];
+		  }[]
+		| null;
 }

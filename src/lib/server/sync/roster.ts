@@ -1,6 +1,37 @@
 import type { Db } from '../db';
 import type { UserActor } from '../auth/actor';
 import { getWageSheet, type WageSheet } from '../factories/wages';
+
+/** A factory's month as the phone keeps it: names, last 4 ID characters, what is saved. */
+export interface RosterWageSheet {
+	factoryId: string;
+	factoryName: string;
+	month: string;
+	lines: {
+		jobId: string;
+		name: string;
+		idTail: string;
+		jobTitle: string;
+		amountFen: number | null;
+		version: number | null;
+	}[];
+}
+
+function phoneSheet(sheet: WageSheet): RosterWageSheet {
+	return {
+		factoryId: sheet.factoryId,
+		factoryName: sheet.factoryName,
+		month: sheet.month,
+		lines: sheet.lines.map((l) => ({
+			jobId: l.jobId,
+			name: l.name,
+			idTail: l.maskedIdNumber.slice(-4),
+			jobTitle: l.jobTitle,
+			amountFen: l.amountFen,
+			version: l.version
+		}))
+	};
+}
 import { pickerRoster, type PickerRoster } from '../planting/roster';
 import { visitRoster, type VisitRoster } from '../warnings/roster';
 
@@ -16,7 +47,7 @@ export interface Roster {
 	today: string;
 	picking: PickerRoster | null;
 	visits: VisitRoster | null;
-	wages: WageSheet[] | null;
+	wages: RosterWageSheet[] | null;
 }
 
 export async function buildRoster(db: Db, actor: UserActor, today: string): Promise<Roster> {
@@ -25,7 +56,11 @@ export async function buildRoster(db: Db, actor: UserActor, today: string): Prom
 		staff ? pickerRoster(db, actor, today) : null,
 		actor.role === 'grid_member' ? visitRoster(db, actor) : null,
 		actor.role === 'factory_owner'
-			? Promise.all(actor.factoryIds.map((id) => getWageSheet(db, actor, id, null, today)))
+			? Promise.all(
+					actor.factoryIds.map(async (id) =>
+						phoneSheet(await getWageSheet(db, actor, id, null, today))
+					)
+				)
 			: null
 	]);
 	return {
