@@ -7,12 +7,13 @@ import type { Database } from '../../src/lib/server/db';
 import { members } from '../../src/lib/server/households/schema';
 import { ledgerEntries } from '../../src/lib/server/income/schema';
 import { correctPickingEntry, paySheet } from '../../src/lib/server/planting';
+import { saveWageSheet } from '../../src/lib/server/factories/wages';
 import { pickingEntries, plots } from '../../src/lib/server/planting/schema';
 import { applySyncBatch, MAX_BATCH, type SyncEntry } from '../../src/lib/server/sync';
 import { buildRoster } from '../../src/lib/server/sync/roster';
 import { useDatabase } from '../../src/lib/server/startup';
 import { POST } from '../../src/routes/api/sync/+server';
-import { actorFor, addPlantingWorld, buildWorld, type World } from './fixtures';
+import { actorFor, addFactoryWorld, addPlantingWorld, buildWorld, type World } from './fixtures';
 import { freshDatabase } from './helpers';
 
 // The offline outbox's endpoint (issue 13): every entry applied once by its phone-made id,
@@ -235,6 +236,46 @@ describe('the sync endpoint', () => {
 		const rows = await database.db.select().from(plots).where(eq(plots.id, entry.id));
 		expect(rows).toHaveLength(1);
 		expect(rows[0].areaHundredthsMu).toBe(250);
+	});
+});
+
+describe('a wage sheet typed offline', () => {
+	it('is saved and posted once however often it is sent; a wage changed meanwhile is a conflict', async () => {
+		const { factoryId, jobId } = await addFactoryWorld(database.db, world);
+		const owner = (await actorFor(database.db, world.userIds.owner)).user;
+		const sheet = (amount: string, seenVersion: number | null): SyncEntry => ({
+			id: uuidv7(),
+			kind: 'wage',
+			payload: { factoryId, month: '2026-05', lines: [{ jobId, amount, seenVersion }] }
+		});
+		const postings = async () =>
+			(
+				await database.db
+					.select({ id: ledgerEntries.id })
+					.from(ledgerEntries)
+					.where(eq(ledgerEntries.source, 'factory_wage'))
+			).length;
+		const first = sheet('2300', null);
+		const [a] = await applySyncBatch(database.db, owner, [first], TODAY);
+		const [b] = await applySyncBatch(database.db, owner, [first], TODAY);
+		expect([a.status, b.status]).toEqual(['accepted', 'duplicate']);
+		expect(await postings()).toBe(1);
+		// Someone corrects the wage online; the phone, which saw version 1, sends another amount.
+		await saveWageSheet(
+			database.db,
+			owner,
+			factoryId,
+			{ month: '2026-05', lines: [{ jobId, amount: '2400' }] },
+			TODAY
+		);
+		const [c] = await applySyncBatch(database.db, owner, [sheet('2350', 1)], TODAY);
+		expect(c.status).toBe('conflict');
+		expect(c.reason).toMatch(/改过/);
+		expect(c.record).toMatchObject({ lines: [{ jobId, amountFen: 240_000, version: 2 }] });
+		// Having seen the server's version, the person keeps theirs: saved as version 3.
+		const [d] = await applySyncBatch(database.db, owner, [sheet('2350', 2)], TODAY);
+		expect(d.status).toBe('accepted');
+		expect(d.record).toMatchObject({ lines: [{ amountFen: 235_000, version: 3 }] });
 	});
 });
 
