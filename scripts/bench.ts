@@ -22,7 +22,12 @@
 //           BENCH_KEEP=1 keeps the PostgreSQL county (database levee_bench_search_kept, or
 //           BENCH_KEEP_DATABASE) for the next run, which reuses it and imports only what is
 //           missing; BENCH_SEARCH_ON=postgres or pglite measures one of the two.
-// BENCH_HOUSEHOLDS changes the import's size; BENCH_ONLY=import, picking or search runs one.
+//   sync: 1,000 offline weigh-ins (BENCH_SYNC_ENTRIES) sent as a phone's outbox sends them —
+//           in order, in batches of 50, through POST /api/sync of the built server — on
+//           embedded PGlite (on disk): time, then lost and duplicated entries counted in the
+//           database. One batch's answer is thrown away on the way (as a dropped network would)
+//           and that batch is sent again, and at the end the whole outbox is sent once more.
+// BENCH_HOUSEHOLDS changes the import's size; BENCH_ONLY=import, picking, search or sync runs one.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -675,7 +680,87 @@ async function benchSearch(): Promise<void> {
 	}
 }
 
+// ---------------------------------------------------------------------------------------
+// Sync: a phone's outbox of offline weigh-ins through the one sync endpoint.
+
+const SYNC_ENTRIES = Number(process.env.BENCH_SYNC_ENTRIES ?? 1_000);
+const SYNC_BATCH = 50;
+
+async function benchSync(): Promise<void> {
+	await ensureBuilt();
+	const dir = mkdtempSync(join(tmpdir(), 'levee-bench-sync-'));
+	try {
+		const setup = await openDatabase({ kind: 'pglite', dataDir: dir });
+		const world = await preparePicking(setup);
+		await setup.close();
+		const server = await startServer({ DATABASE_URL: '', LEVEE_DATA_DIR: dir });
+		const outbox = Array.from({ length: SYNC_ENTRIES }, (_, i) => ({
+			id: uuidv7(),
+			kind: 'picking',
+			payload: {
+				stationId: world.stationId,
+				pickedOn: world.pickedOn,
+				memberId: world.memberIds[i % world.memberIds.length],
+				weightGrams: 1_000 + ((i * 7919) % 29_000)
+			}
+		}));
+		const statuses = new Map<string, number>();
+		let requests = 0;
+		let seconds = 0;
+		try {
+			const cookie = await signInCookie(server.origin);
+			const send = async (entries: typeof outbox) => {
+				requests++;
+				const response = await fetch(`${server.origin}/api/sync`, {
+					method: 'POST',
+					body: JSON.stringify({ entries }),
+					headers: { origin: server.origin, cookie, 'content-type': 'application/json' }
+				});
+				if (!response.ok) throw new Error(`sync answered ${response.status}`);
+				return ((await response.json()) as { answers: { status: string }[] }).answers;
+			};
+			const lostAnswerAt = Math.floor(SYNC_ENTRIES / SYNC_BATCH / 2) * SYNC_BATCH;
+			const t0 = performance.now();
+			for (let at = 0; at < outbox.length; at += SYNC_BATCH) {
+				const batch = outbox.slice(at, at + SYNC_BATCH);
+				// Halfway, the network drops after the server applied a batch: sent again.
+				if (at === lostAnswerAt) await send(batch);
+				for (const answer of await send(batch))
+					statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+			}
+			seconds = (performance.now() - t0) / 1000;
+			// The phone lost its answers and sends everything again: nothing new may be written.
+			for (let at = 0; at < outbox.length; at += SYNC_BATCH) {
+				for (const answer of await send(outbox.slice(at, at + SYNC_BATCH)))
+					statuses.set(`again ${answer.status}`, (statuses.get(`again ${answer.status}`) ?? 0) + 1);
+			}
+		} finally {
+			await server.stop();
+		}
+		const check = await openDatabase({ kind: 'pglite', dataDir: dir });
+		const ids = new Set(outbox.map((e) => e.id));
+		const rows = await check.db.select({ id: pickingEntries.id }).from(pickingEntries);
+		await check.close();
+		const stored = rows.filter((r) => ids.has(r.id)).length;
+		const lost = SYNC_ENTRIES - new Set(rows.map((r) => r.id).filter((id) => ids.has(id))).size;
+		const duplicated = rows.length - SYNC_ENTRIES;
+		console.log(
+			[
+				`sync, PGlite (embedded, on disk): ${SYNC_ENTRIES.toLocaleString('en')} outbox entries in ${seconds.toFixed(1)} s (${Math.round(SYNC_ENTRIES / seconds)} entries/s) through POST /api/sync, batches of ${SYNC_BATCH}, ${requests} requests in all`,
+				`  answers: ${[...statuses].map(([k, v]) => `${k} ${v}`).join(', ')}`,
+				`  ${stored.toLocaleString('en')} stored, ${lost} lost, ${duplicated} duplicated`
+			].join('\n')
+		);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
 const only = process.env.BENCH_ONLY;
+if (only === 'sync') {
+	await benchSync();
+	process.exit(0);
+}
 if (only === 'search') {
 	await benchSearch();
 	process.exit(0);

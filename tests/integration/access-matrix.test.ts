@@ -300,6 +300,11 @@ const MATRIX: Record<string, Case> = {
 	},
 	// The matrix sends a form, not JSON: staff get a 400 with a message, others 404.
 	'/planting/weigh/entries POST': { expect: only(...STAFF) },
+	// The outbox's endpoints answer every signed-in person: each entry is checked by its
+	// own domain (an entry outside the person's role or scope is rejected, never applied),
+	// and the roster holds only the person's own scope.
+	'/api/sync POST': { expect: signedIn },
+	'/api/sync/roster GET': { expect: signedIn },
 	'/planting/weigh/pickers GET': { expect: only(...STAFF) },
 	'/households/[id]/card load': { expect: only('admin', 'staffIn') },
 	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') }

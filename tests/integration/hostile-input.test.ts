@@ -401,6 +401,7 @@ function bodiesFor(entry: Entry): Body[] {
 			bodies.push({ kind: 'json', value: Object.fromEntries(keys.map((k) => [k, value])) });
 		for (const key of keys)
 			for (const value of wrong) bodies.push({ kind: 'json', value: { ...base(), [key]: value } });
+		if (entry.routeId === '/api/sync') bodies.push(...syncBodies(wrong));
 		return bodies;
 	}
 	const fields = fieldsOf(entry);
@@ -422,6 +423,57 @@ function bodiesFor(entry: Entry): Body[] {
 				fields: { ...base, ...Object.fromEntries(ofKind.map((f) => [f, value])) }
 			});
 	}
+	return bodies;
+}
+
+/**
+ * The offline outbox's batches: each kind's payload with one hostile value per field (the
+ * answer is 200 with the entry rejected, and nothing odd may be stored), entries that are
+ * not entries, and a batch over the limit (refused whole, nothing written).
+ */
+function syncBodies(wrong: unknown[]): Body[] {
+	const payloads: Record<string, Record<string, unknown>> = {
+		picking: {
+			stationId: plantingWorld.stationId,
+			pickedOn: '2026-06-01',
+			memberId: headId,
+			weightGrams: 12_500
+		},
+		plot: { householdId: world.households.inScope, area: '1.5', plantedOn: '2026-04-01' },
+		wage: {
+			factoryId: factoryWorld.factoryId,
+			month: '2026-05',
+			lines: [{ jobId: factoryWorld.jobId, amount: '1200.50' }]
+		},
+		visit: { householdId: world.households.inScope, visitedOn: '2026-06-01', seen: true }
+	};
+	const batch = (kind: string, payload: unknown, id: unknown = newId()): Body => ({
+		kind: 'json',
+		value: { entries: [{ id, kind, payload }] }
+	});
+	const bodies: Body[] = [];
+	for (const [kind, payload] of Object.entries(payloads)) {
+		bodies.push(batch(kind, payload), batch(kind, null), batch(kind, []));
+		for (const key of Object.keys(payload))
+			for (const value of [...wrong, ...CATALOGUE])
+				bodies.push(batch(kind, { ...payload, [key]: value }));
+	}
+	for (const value of wrong) bodies.push(batch('picking', payloads.picking, value));
+	bodies.push(
+		batch('no-such-kind', payloads.picking),
+		{ kind: 'json', value: { entries: {} } },
+		{ kind: 'json', value: { entries: [null, 1, 'x'] } },
+		{
+			kind: 'json',
+			value: {
+				entries: Array.from({ length: 1_000 }, () => ({
+					id: newId(),
+					kind: 'picking',
+					payload: payloads.picking
+				}))
+			}
+		}
+	);
 	return bodies;
 }
 

@@ -512,6 +512,23 @@ async function existingEntry(db: Db, countyId: string, id: string) {
 	return row ?? null;
 }
 
+/**
+ * One weigh-in by id as the station screen shows it, or null: unknown, or at a station
+ * outside the actor's townships. The offline sync shows it beside a phone's conflicting copy.
+ */
+export async function findPickingEntry(
+	db: Db,
+	actor: UserActor,
+	id: unknown
+): Promise<PickingEntryView | null> {
+	requireProgramStaff(actor);
+	if (!isUuid(id)) return null;
+	const row = await existingEntry(db, actor.countyId, id);
+	if (!row) return null;
+	const station = await getStation(db, actor, row.entry.stationId).catch(() => null);
+	return station ? toView(row.entry, row.villageName, row.paidOn) : null;
+}
+
 /** The lookup of a weigh-in, prepared once per database. */
 const prepared = new WeakMap<Db, ReturnType<typeof prepareWeighInContext>>();
 

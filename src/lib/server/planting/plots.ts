@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, isNotNull, isNull, like, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
 import { inTransaction } from '../db';
-import { isUuid, newId } from '../db/ids';
+import { isUuid, isUuidV7, newId } from '../db/ids';
 import { recordAudit } from '../audit';
 import type { UserActor } from '../auth/actor';
 import { canSeeHousehold } from '../auth/scope';
@@ -245,6 +245,8 @@ async function seedlingsPerMuFor(db: Db, countyId: string, year: number): Promis
 }
 
 export interface PlotInput {
+	/** A UUIDv7 made on the phone (offline entry); otherwise the server makes one. */
+	id?: unknown;
 	householdId: unknown;
 	villageCode?: unknown;
 	area: unknown;
@@ -304,7 +306,7 @@ export async function createPlot(
 		area,
 		await seedlingsPerMuFor(db, actor.countyId, Number(plantedOn.slice(0, 4)))
 	);
-	const id = newId();
+	const id = isUuidV7(input.id) ? input.id : newId();
 	const plot = {
 		householdId: household.id,
 		villageCode,

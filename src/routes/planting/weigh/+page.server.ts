@@ -64,6 +64,8 @@ export const load: PageServerLoad = async (event) => {
 		station ? getPicker(db, user, params.get('member'), date) : null
 	]);
 	return {
+		// Whose entries the phone's outbox holds, when one is saved there without a network.
+		userId: user.userId,
 		today,
 		date,
 		stations,
