@@ -126,18 +126,24 @@ describe('schemes and rules', () => {
 		expect(s.rule.bands).toHaveLength(4);
 		expect(s.rule.maximumFen).toBe(10_000_000);
 		expect(
-			await refusal(createScheme(database.db, admin, { ...ANTI_POVERTY, year: String(s.year) }, TODAY))
+			await refusal(
+				createScheme(database.db, admin, { ...ANTI_POVERTY, year: String(s.year) }, TODAY)
+			)
 		).toBe('invalid:kind=insurance_error_scheme_exists');
 		expect(
 			await refusal(
-				createScheme(database.db, admin, { ...ANTI_POVERTY, year: '2019', bands: '5000:60, 4000:70' }, TODAY)
+				createScheme(
+					database.db,
+					admin,
+					{ ...ANTI_POVERTY, year: '2019', bands: '5000:60, 4000:70' },
+					TODAY
+				)
 			)
 		).toContain('bands=insurance_error_band_order');
-		expect(await refusal(createScheme(database.db, staff, { ...ANTI_POVERTY, year: '2019' }, TODAY))).toBe(
-			'not_found:=error_not_found'
-		);
+		expect(
+			await refusal(createScheme(database.db, staff, { ...ANTI_POVERTY, year: '2019' }, TODAY))
+		).toBe('not_found:=error_not_found');
 	});
-
 });
 
 describe('claims: every transition, and the bad input the issue names', () => {
@@ -145,7 +151,13 @@ describe('claims: every transition, and the bad input the issue names', () => {
 	beforeAll(async () => {
 		s = await createScheme(database.db, admin, { ...ANTI_POVERTY, year: '2026' }, TODAY);
 		// Enough money for every payout of this block.
-		await topUpFund(database.db, admin, s.id, { amount: '1000000', businessDate: TODAY, note: '县财政预拨' }, TODAY);
+		await topUpFund(
+			database.db,
+			admin,
+			s.id,
+			{ amount: '1000000', businessDate: TODAY, note: '县财政预拨' },
+			TODAY
+		);
 	});
 
 	it("reports → investigates (看四算一) → approves the rule's amount → pays into the ledger once", async () => {
@@ -157,26 +169,57 @@ describe('claims: every transition, and the bad input the issue names', () => {
 			.where(and(eq(warnings.householdId, r.householdId), eq(warnings.kind, 'insurance_claim')));
 		expect(warning.evidence).toMatchObject({ claimId: r.claim.id, amountFen: 5_759_350 });
 
-		const investigated = await investigateClaim(database.db, staff, r.claim.id, { looks: LOOKS }, TODAY);
+		const investigated = await investigateClaim(
+			database.db,
+			staff,
+			r.claim.id,
+			{ looks: LOOKS },
+			TODAY
+		);
 		expect(investigated.status).toBe('investigated');
-		expect(investigated.investigation?.looks.housing).toEqual({ choice: 'poor', note: '土坯房，屋顶漏雨' });
+		expect(investigated.investigation?.looks.housing).toEqual({
+			choice: 'poor',
+			note: '土坯房，屋顶漏雨'
+		});
 		expect(investigated.investigation?.lineFen).toBe(750_000);
 
-		const decided = await decideClaim(database.db, admin, r.claim.id, { decision: 'approve' }, TODAY);
+		const decided = await decideClaim(
+			database.db,
+			admin,
+			r.claim.id,
+			{ decision: 'approve' },
+			TODAY
+		);
 		expect(decided.status).toBe('approved');
 		expect(decided.ruleAmountFen).toBe(3_933_415);
 		expect(decided.approvedAmountFen).toBe(3_933_415);
 
-		const before = await incomeBetween(database.db, world.countyA.id, r.householdId, '2026-01-01', '2026-12-31');
+		const before = await incomeBetween(
+			database.db,
+			world.countyA.id,
+			r.householdId,
+			'2026-01-01',
+			'2026-12-31'
+		);
 		const paid = await payClaim(database.db, admin, r.claim.id, { paidOn: TODAY }, TODAY);
 		expect(paid.status).toBe('paid');
-		const after = await incomeBetween(database.db, world.countyA.id, r.householdId, '2026-01-01', '2026-12-31');
+		const after = await incomeBetween(
+			database.db,
+			world.countyA.id,
+			r.householdId,
+			'2026-01-01',
+			'2026-12-31'
+		);
 		expect(after.totals.transfer - before.totals.transfer).toBe(3_933_415);
 		const [entry] = await database.db
 			.select()
 			.from(ledgerEntries)
 			.where(eq(ledgerEntries.sourceId, r.claim.id));
-		expect(entry).toMatchObject({ kind: 'transfer', subtype: 'insurance_payout', source: 'insurance' });
+		expect(entry).toMatchObject({
+			kind: 'transfer',
+			subtype: 'insurance_payout',
+			source: 'insurance'
+		});
 
 		const detail = await getClaim(database.db, admin, r.claim.id);
 		expect(detail.steps.map((step) => [step.step, step.byLabel])).toEqual([
@@ -197,9 +240,9 @@ describe('claims: every transition, and the bad input the issue names', () => {
 	it('rejects with a reason, and nothing follows a rejection', async () => {
 		const r = await reported(s, '6000');
 		await investigateClaim(database.db, staff, r.claim.id, { looks: LOOKS }, TODAY);
-		expect(await refusal(decideClaim(database.db, admin, r.claim.id, { decision: 'reject' }, TODAY))).toBe(
-			'invalid:reason=insurance_error_reason_reject'
-		);
+		expect(
+			await refusal(decideClaim(database.db, admin, r.claim.id, { decision: 'reject' }, TODAY))
+		).toBe('invalid:reason=insurance_error_reason_reject');
 		const rejected = await decideClaim(
 			database.db,
 			admin,
@@ -218,9 +261,9 @@ describe('claims: every transition, and the bad input the issue names', () => {
 
 	it('refuses a decision without an investigation, and paying what is not approved', async () => {
 		const r = await reported(s);
-		expect(await refusal(decideClaim(database.db, admin, r.claim.id, { decision: 'approve' }, TODAY))).toBe(
-			'invalid:=insurance_error_not_investigated'
-		);
+		expect(
+			await refusal(decideClaim(database.db, admin, r.claim.id, { decision: 'approve' }, TODAY))
+		).toBe('invalid:=insurance_error_not_investigated');
 		expect(await refusal(payClaim(database.db, admin, r.claim.id, {}, TODAY))).toContain(
 			'insurance_error_transition'
 		);
@@ -234,10 +277,20 @@ describe('claims: every transition, and the bad input the issue names', () => {
 		const r = await reported(s);
 		await investigateClaim(database.db, staff, r.claim.id, { looks: LOOKS }, TODAY);
 		expect(
-			await refusal(decideClaim(database.db, admin, r.claim.id, { decision: 'approve', amount: '39334.16' }, TODAY))
+			await refusal(
+				decideClaim(
+					database.db,
+					admin,
+					r.claim.id,
+					{ decision: 'approve', amount: '39334.16' },
+					TODAY
+				)
+			)
 		).toBe('invalid:amount=insurance_error_above_rule');
 		expect(
-			await refusal(decideClaim(database.db, admin, r.claim.id, { decision: 'approve', amount: '30000' }, TODAY))
+			await refusal(
+				decideClaim(database.db, admin, r.claim.id, { decision: 'approve', amount: '30000' }, TODAY)
+			)
 		).toBe('invalid:reason=insurance_error_reason_lower');
 		const lower = await decideClaim(
 			database.db,
@@ -257,14 +310,29 @@ describe('claims: every transition, and the bad input the issue names', () => {
 				reportClaim(
 					database.db,
 					staff,
-					{ householdId, policyId, eventType: 'illness', eventDate: '2026-05-01', loss: '9000', ...fields },
+					{
+						householdId,
+						policyId,
+						eventType: 'illness',
+						eventDate: '2026-05-01',
+						loss: '9000',
+						...fields
+					},
 					TODAY
 				)
 			);
-		expect(await report({ eventDate: '2026-06-16' })).toBe('invalid:eventDate=insurance_error_future');
-		expect(await report({ eventDate: '2025-12-31' })).toBe('invalid:eventDate=insurance_error_outside_year');
-		expect(await report({ eventDate: '2026-02-28' })).toBe('invalid:eventDate=insurance_error_not_insured');
-		expect(await report({ eventType: 'fire' })).toBe('invalid:eventType=insurance_error_event_not_covered');
+		expect(await report({ eventDate: '2026-06-16' })).toBe(
+			'invalid:eventDate=insurance_error_future'
+		);
+		expect(await report({ eventDate: '2025-12-31' })).toBe(
+			'invalid:eventDate=insurance_error_outside_year'
+		);
+		expect(await report({ eventDate: '2026-02-28' })).toBe(
+			'invalid:eventDate=insurance_error_not_insured'
+		);
+		expect(await report({ eventType: 'fire' })).toBe(
+			'invalid:eventType=insurance_error_event_not_covered'
+		);
 		expect(await report({ loss: '12,5' })).toBe('invalid:loss=input_error_comma');
 		const claims = await database.db
 			.select()
@@ -282,12 +350,16 @@ describe('claims: every transition, and the bad input the issue names', () => {
 			TODAY
 		);
 		expect(claim.reportedBy).toBe(grid.userId);
-		expect(await refusal(investigateClaim(database.db, grid, claim.id, { looks: LOOKS }, TODAY))).toBe(
+		expect(
+			await refusal(investigateClaim(database.db, grid, claim.id, { looks: LOOKS }, TODAY))
+		).toBe('not_found:=error_not_found');
+		const outside = await createHousehold(database.db, world.countyA.id, '130434205213');
+		expect(await refusal(claimablePolicies(database.db, grid, outside))).toBe(
 			'not_found:=error_not_found'
 		);
-		const outside = await createHousehold(database.db, world.countyA.id, '130434205213');
-		expect(await refusal(claimablePolicies(database.db, grid, outside))).toBe('not_found:=error_not_found');
-		expect(await refusal(getClaim(database.db, staffOut, claim.id))).toBe('not_found:=error_not_found');
+		expect(await refusal(getClaim(database.db, staffOut, claim.id))).toBe(
+			'not_found:=error_not_found'
+		);
 		const queue = await listClaims(database.db, grid, { status: 'reported' });
 		expect(queue.claims.map((c) => c.id)).toContain(claim.id);
 		const outQueue = await listClaims(database.db, staffOut, {});
@@ -298,10 +370,20 @@ describe('claims: every transition, and the bad input the issue names', () => {
 		const { householdId, policyId } = await enrolledHousehold(s);
 		const { newId } = await import('../../src/lib/server/db/ids');
 		const id = newId();
-		const input = { id, householdId, policyId, eventType: 'illness', eventDate: '2026-04-01', loss: '8000' };
+		const input = {
+			id,
+			householdId,
+			policyId,
+			eventType: 'illness',
+			eventDate: '2026-04-01',
+			loss: '8000'
+		};
 		await reportClaim(database.db, staff, input, TODAY);
 		await reportClaim(database.db, staff, input, TODAY);
-		const rows = await database.db.select().from(insuranceClaims).where(eq(insuranceClaims.householdId, householdId));
+		const rows = await database.db
+			.select()
+			.from(insuranceClaims)
+			.where(eq(insuranceClaims.householdId, householdId));
 		expect(rows).toHaveLength(1);
 	});
 
@@ -315,7 +397,10 @@ describe('claims: every transition, and the bad input the issue names', () => {
 		expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
 		for (const x of results.filter((x) => x.status === 'rejected'))
 			expect((x as PromiseRejectedResult).reason).toBeInstanceOf(DomainError);
-		const entries = await database.db.select().from(ledgerEntries).where(eq(ledgerEntries.sourceId, r.claim.id));
+		const entries = await database.db
+			.select()
+			.from(ledgerEntries)
+			.where(eq(ledgerEntries.sourceId, r.claim.id));
 		expect(entries).toHaveLength(1);
 		const payouts = await database.db
 			.select()
@@ -330,12 +415,27 @@ describe('fund arithmetic', () => {
 		const s = await createScheme(
 			database.db,
 			admin,
-			{ ...ANTI_POVERTY, kind: 'migrant_worker', year: '2026', events: ['accident'], premium: '60', deductible: '0', maximum: '50000', bands: '0:100' },
+			{
+				...ANTI_POVERTY,
+				kind: 'migrant_worker',
+				year: '2026',
+				events: ['accident'],
+				premium: '60',
+				deductible: '0',
+				maximum: '50000',
+				bands: '0:100'
+			},
 			TODAY
 		);
 		const householdId = await createHousehold(database.db, world.countyA.id, VILLAGE, '刘志强');
-		const [head] = await database.db.select().from(members).where(eq(members.householdId, householdId));
-		await database.db.update(members).set({ workingAway: true, workPlace: '天津' }).where(eq(members.id, head.id));
+		const [head] = await database.db
+			.select()
+			.from(members)
+			.where(eq(members.householdId, householdId));
+		await database.db
+			.update(members)
+			.set({ workingAway: true, workPlace: '天津' })
+			.where(eq(members.id, head.id));
 		const candidates = await enrolmentCandidates(database.db, staff, s, { villageCode: VILLAGE });
 		const mine = candidates.find((c) => c.memberId === head.id);
 		expect(mine).toMatchObject({ objectKind: 'worker', workPlace: '天津', enrolled: false });
@@ -368,12 +468,28 @@ describe('fund arithmetic', () => {
 		expect((await fundView(database.db, admin, s.id)).balanceFen).toBe(6_000);
 
 		expect(
-			await refusal(topUpFund(database.db, admin, s.id, { amount: '500', businessDate: TODAY, note: '' }, TODAY))
+			await refusal(
+				topUpFund(database.db, admin, s.id, { amount: '500', businessDate: TODAY, note: '' }, TODAY)
+			)
 		).toBe('invalid:note=insurance_error_top_up_note');
 		expect(
-			await refusal(topUpFund(database.db, staff, s.id, { amount: '500', businessDate: TODAY, note: 'x' }, TODAY))
+			await refusal(
+				topUpFund(
+					database.db,
+					staff,
+					s.id,
+					{ amount: '500', businessDate: TODAY, note: 'x' },
+					TODAY
+				)
+			)
 		).toBe('not_found:=error_not_found');
-		await topUpFund(database.db, admin, s.id, { amount: '500', businessDate: TODAY, note: '县财政追加' }, TODAY);
+		await topUpFund(
+			database.db,
+			admin,
+			s.id,
+			{ amount: '500', businessDate: TODAY, note: '县财政追加' },
+			TODAY
+		);
 		await payClaim(database.db, admin, claim.id, {}, TODAY);
 		fund = await fundView(database.db, admin, s.id);
 		expect([fund.premiumsFen, fund.topUpsFen, fund.payoutsFen, fund.balanceFen]).toEqual([
@@ -386,29 +502,61 @@ describe('fund arithmetic', () => {
 		const old = await createScheme(
 			database.db,
 			admin,
-			{ ...ANTI_POVERTY, kind: 'industry', year: '2024', events: ['fire'], deductible: '0', bands: '0:80' },
+			{
+				...ANTI_POVERTY,
+				kind: 'industry',
+				year: '2024',
+				events: ['fire'],
+				deductible: '0',
+				bands: '0:80'
+			},
 			TODAY
 		);
-		await topUpFund(database.db, admin, old.id, { amount: '1200', businessDate: '2024-03-01', note: '预拨' }, TODAY);
+		await topUpFund(
+			database.db,
+			admin,
+			old.id,
+			{ amount: '1200', businessDate: '2024-03-01', note: '预拨' },
+			TODAY
+		);
 		expect(
-			await refusal(carryOverSurplus(database.db, admin, old.id, { businessDate: '2024-12-31' }, TODAY))
+			await refusal(
+				carryOverSurplus(database.db, admin, old.id, { businessDate: '2024-12-31' }, TODAY)
+			)
 		).toBe('invalid:=insurance_error_no_next_scheme');
 		const next = await createScheme(
 			database.db,
 			admin,
-			{ ...ANTI_POVERTY, kind: 'industry', year: '2025', events: ['fire'], deductible: '0', bands: '0:80' },
+			{
+				...ANTI_POVERTY,
+				kind: 'industry',
+				year: '2025',
+				events: ['fire'],
+				deductible: '0',
+				bands: '0:80'
+			},
 			TODAY
 		);
 		expect(
-			await refusal(carryOverSurplus(database.db, admin, old.id, { businessDate: '2024-06-30' }, TODAY))
+			await refusal(
+				carryOverSurplus(database.db, admin, old.id, { businessDate: '2024-06-30' }, TODAY)
+			)
 		).toBe('invalid:businessDate=insurance_error_carry_too_early');
-		const carried = await carryOverSurplus(database.db, admin, old.id, { businessDate: '2024-12-31' }, TODAY);
+		const carried = await carryOverSurplus(
+			database.db,
+			admin,
+			old.id,
+			{ businessDate: '2024-12-31' },
+			TODAY
+		);
 		expect(carried).toEqual({ amountFen: 120_000, nextSchemeId: next.id });
 		expect((await fundView(database.db, admin, old.id)).balanceFen).toBe(0);
 		const nextFund = await fundView(database.db, admin, next.id);
 		expect([nextFund.carriedInFen, nextFund.balanceFen]).toEqual([120_000, 120_000]);
 		expect(
-			await refusal(carryOverSurplus(database.db, admin, old.id, { businessDate: '2024-12-31' }, TODAY))
+			await refusal(
+				carryOverSurplus(database.db, admin, old.id, { businessDate: '2024-12-31' }, TODAY)
+			)
 		).toBe('invalid:=insurance_error_no_surplus');
 	});
 
@@ -416,29 +564,57 @@ describe('fund arithmetic', () => {
 		const s = await createScheme(
 			database.db,
 			admin,
-			{ ...ANTI_POVERTY, kind: 'migrant_worker', year: '2025', events: ['accident'], deductible: '0', bands: '0:50' },
+			{
+				...ANTI_POVERTY,
+				kind: 'migrant_worker',
+				year: '2025',
+				events: ['accident'],
+				deductible: '0',
+				bands: '0:50'
+			},
 			TODAY
 		);
 		const householdId = await createHousehold(database.db, world.countyA.id, VILLAGE);
-		const [head] = await database.db.select().from(members).where(eq(members.householdId, householdId));
+		const [head] = await database.db
+			.select()
+			.from(members)
+			.where(eq(members.householdId, householdId));
 		await database.db.update(members).set({ workingAway: true }).where(eq(members.id, head.id));
-		await enrol(database.db, staff, s.id, { keys: [`member:${head.id}`], coverFrom: '2025-01-01' }, TODAY);
+		await enrol(
+			database.db,
+			staff,
+			s.id,
+			{ keys: [`member:${head.id}`], coverFrom: '2025-01-01' },
+			TODAY
+		);
 		const [policy] = await claimablePolicies(database.db, staff, householdId);
 		const claim = await reportClaim(
 			database.db,
 			staff,
-			{ householdId, policyId: policy.id, eventType: 'accident', eventDate: '2025-08-01', loss: '1000' },
+			{
+				householdId,
+				policyId: policy.id,
+				eventType: 'accident',
+				eventDate: '2025-08-01',
+				loss: '1000'
+			},
 			TODAY
 		);
 		await investigateClaim(database.db, staff, claim.id, { looks: LOOKS }, TODAY);
 		const decided = await decideClaim(database.db, admin, claim.id, { decision: 'approve' }, TODAY);
 		expect([decided.ruleAmountFen, decided.ruleVersion]).toEqual([50_000, 1]);
-		const changed = await updateRule(database.db, admin, s.id, { deductible: '0', maximum: '50000', bands: '0:80' });
+		const changed = await updateRule(database.db, admin, s.id, {
+			deductible: '0',
+			maximum: '50000',
+			bands: '0:80'
+		});
 		expect(changed.ruleVersion).toBe(2);
 		const after = await getClaim(database.db, admin, claim.id);
-		expect([after.claim.approvedAmountFen, after.claim.ruleVersion, after.payout.amountFen]).toEqual([
-			50_000, 1, 80_000
-		]);
+		expect([
+			after.claim.approvedAmountFen,
+			after.claim.ruleVersion,
+			after.payout.amountFen
+		]).toEqual([50_000, 1, 80_000]);
 	});
 });
 

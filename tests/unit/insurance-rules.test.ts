@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { computePayout, fundBalance, ruleProblem, type PayoutRule } from '../../src/lib/insurance-rules';
+import {
+	computePayout,
+	fundBalance,
+	ruleProblem,
+	type PayoutRule
+} from '../../src/lib/insurance-rules';
 
 // 防贫保 as the demo county writes it: own costs after medical insurance above 5,000 yuan
 // paid back at 60%, 70%, 80% and 90% per band, at most 100,000 yuan.
@@ -70,9 +75,9 @@ describe('payout rules: tiers at and around each boundary', () => {
 	it('refuses a rule whose bands fall, start below the deductible or pay more than all', () => {
 		expect(ruleProblem(ANTI_POVERTY)).toBeNull();
 		expect(ruleProblem({ ...ANTI_POVERTY, bands: [] })).toBe('bands');
-		expect(
-			ruleProblem({ ...ANTI_POVERTY, bands: [{ fromFen: 400_000, ratePermille: 600 }] })
-		).toBe('band_order');
+		expect(ruleProblem({ ...ANTI_POVERTY, bands: [{ fromFen: 400_000, ratePermille: 600 }] })).toBe(
+			'band_order'
+		);
 		expect(
 			ruleProblem({
 				...ANTI_POVERTY,

@@ -154,7 +154,11 @@ export async function reportClaim(
 	today: string
 ): Promise<Claim> {
 	if (!mayReport(actor)) throw DomainError.notFound();
-	const household = await scopedHousehold(db, actor, textInput(input.householdId, 40, 'householdId'));
+	const household = await scopedHousehold(
+		db,
+		actor,
+		textInput(input.householdId, 40, 'householdId')
+	);
 	const id = isUuidV7(input.id) ? input.id : newId();
 	const [replayed] = await db
 		.select()
@@ -327,7 +331,8 @@ function stepDate(
 ): string {
 	const text = textInput(value, 10, field);
 	const date = text || today;
-	if (!isCalendarDate(date) || date < '1900-01-01') issues.push({ field, key: 'insurance_error_date' });
+	if (!isCalendarDate(date) || date < '1900-01-01')
+		issues.push({ field, key: 'insurance_error_date' });
 	else if (date > today) issues.push({ field, key: 'insurance_error_future' });
 	else if (date < notBefore)
 		issues.push({ field, key: 'insurance_error_step_before', params: { date: notBefore } });
@@ -355,7 +360,13 @@ export async function investigateClaim(
 	const claim = await scopedClaim(db, actor, claimId);
 	if (claim.status !== 'reported') throw transitionError(claim, 'investigated');
 	const issues: FieldIssue[] = [];
-	const investigatedOn = stepDate(input.investigatedOn, 'investigatedOn', today, claim.reportedOn, issues);
+	const investigatedOn = stepDate(
+		input.investigatedOn,
+		'investigatedOn',
+		today,
+		claim.reportedOn,
+		issues
+	);
 	const looks = {} as Investigation['looks'];
 	for (const look of LOOKS) {
 		const given = input.looks[look] ?? { choice: '', note: '' };
@@ -366,7 +377,12 @@ export async function investigateClaim(
 	}
 	const note = textInput(input.note, 500, 'note');
 	if (issues.length) throw new DomainError('invalid', issues);
-	const income = await incomeForInvestigation(db, actor.countyId, claim.householdId, investigatedOn);
+	const income = await incomeForInvestigation(
+		db,
+		actor.countyId,
+		claim.householdId,
+		investigatedOn
+	);
 	const investigation: Investigation = { looks, note, ...income };
 	return inTransaction(db, async (tx) => {
 		const [updated] = await tx
@@ -411,7 +427,9 @@ export async function ruleAmountFor(db: Db, claim: Claim): Promise<Payout & { ve
 				eq(insurancePolicies.id, claim.policyId)
 			)
 		)
-		.where(and(eq(insuranceSchemes.countyId, claim.countyId), eq(insuranceSchemes.id, claim.schemeId)));
+		.where(
+			and(eq(insuranceSchemes.countyId, claim.countyId), eq(insuranceSchemes.id, claim.schemeId))
+		);
 	return {
 		...computePayout(row.scheme.rule, claim.lossFen, row.insuredValueFen),
 		version: row.scheme.ruleVersion
@@ -445,7 +463,13 @@ export async function decideClaim(
 	const decision = textInput(input.decision, 10, 'decision');
 	if (decision !== 'approve' && decision !== 'reject')
 		issues.push({ field: 'decision', key: 'insurance_error_decision' });
-	const decidedOn = stepDate(input.decidedOn, 'decidedOn', today, claim.investigatedOn ?? claim.reportedOn, issues);
+	const decidedOn = stepDate(
+		input.decidedOn,
+		'decidedOn',
+		today,
+		claim.investigatedOn ?? claim.reportedOn,
+		issues
+	);
 	const reason = textInput(input.reason, 300, 'reason');
 	const rule = await ruleAmountFor(db, claim);
 	let amountFen: number | null = null;
@@ -457,7 +481,8 @@ export async function decideClaim(
 			if (!amount.ok) issues.push(numberIssue('amount', amount, 'insurance_error_amount'));
 			else amountFen = amount.value;
 		}
-		if (rule.amountFen <= 0) issues.push({ field: 'amount', key: 'insurance_error_nothing_to_pay' });
+		if (rule.amountFen <= 0)
+			issues.push({ field: 'amount', key: 'insurance_error_nothing_to_pay' });
 		else if (amountFen !== null && amountFen > rule.amountFen)
 			issues.push({
 				field: 'amount',
@@ -528,13 +553,21 @@ export async function payClaim(
 	const claim = await scopedClaim(db, actor, claimId);
 	if (claim.status !== 'approved') throw transitionError(claim, 'paid');
 	const issues: FieldIssue[] = [];
-	const paidOn = stepDate(input.paidOn, 'paidOn', today, claim.decidedOn ?? claim.reportedOn, issues);
+	const paidOn = stepDate(
+		input.paidOn,
+		'paidOn',
+		today,
+		claim.decidedOn ?? claim.reportedOn,
+		issues
+	);
 	if (issues.length) throw new DomainError('invalid', issues);
 	const amountFen = claim.approvedAmountFen ?? 0;
 	const [policy] = await db
 		.select({ memberId: insurancePolicies.memberId })
 		.from(insurancePolicies)
-		.where(and(eq(insurancePolicies.countyId, actor.countyId), eq(insurancePolicies.id, claim.policyId)));
+		.where(
+			and(eq(insurancePolicies.countyId, actor.countyId), eq(insurancePolicies.id, claim.policyId))
+		);
 	return inTransaction(db, async (tx) => {
 		await lockFund(tx, actor.countyId, claim.schemeId);
 		const [updated] = await tx
@@ -614,7 +647,9 @@ export interface ClaimListItem {
 	schemeKind: SchemeKind;
 }
 
-const headName = sql<string | null>`(select h.name from members h where h.county_id = ${households.countyId} and h.household_id = ${households.id} and h.relation = ${HEAD_OF_HOUSEHOLD} and h.current limit 1)`;
+const headName = sql<
+	string | null
+>`(select h.name from members h where h.county_id = ${households.countyId} and h.household_id = ${households.id} and h.relation = ${HEAD_OF_HOUSEHOLD} and h.current limit 1)`;
 
 /** The claim queue in the actor's scope, by status (every status when none is given). */
 export async function listClaims(
@@ -675,7 +710,10 @@ export async function listClaims(
 			.where(scope)
 			.groupBy(insuranceClaims.status)
 	]);
-	const counts = Object.fromEntries(CLAIM_STATUSES.map((s) => [s, 0])) as Record<ClaimStatus, number>;
+	const counts = Object.fromEntries(CLAIM_STATUSES.map((s) => [s, 0])) as Record<
+		ClaimStatus,
+		number
+	>;
 	for (const c of counted) counts[c.status] = Number(c.n);
 	return { claims, counts };
 }
@@ -722,14 +760,25 @@ export async function getClaim(db: Db, actor: UserActor, claimId: string): Promi
 			.innerJoin(divisions, eq(divisions.code, households.villageCode))
 			.leftJoin(
 				members,
-				and(eq(members.countyId, insurancePolicies.countyId), eq(members.id, insurancePolicies.memberId))
+				and(
+					eq(members.countyId, insurancePolicies.countyId),
+					eq(members.id, insurancePolicies.memberId)
+				)
 			)
-			.where(and(eq(insurancePolicies.countyId, actor.countyId), eq(insurancePolicies.id, claim.policyId))),
+			.where(
+				and(
+					eq(insurancePolicies.countyId, actor.countyId),
+					eq(insurancePolicies.id, claim.policyId)
+				)
+			),
 		db
 			.select()
 			.from(insuranceClaimSteps)
 			.where(
-				and(eq(insuranceClaimSteps.countyId, actor.countyId), eq(insuranceClaimSteps.claimId, claim.id))
+				and(
+					eq(insuranceClaimSteps.countyId, actor.countyId),
+					eq(insuranceClaimSteps.claimId, claim.id)
+				)
 			)
 			.orderBy(asc(insuranceClaimSteps.recordedAt)),
 		ruleAmountFor(db, claim),
@@ -812,7 +861,10 @@ export async function householdInsurance(
 				)
 			)
 			.where(
-				and(eq(insurancePolicies.countyId, actor.countyId), eq(insurancePolicies.householdId, household.id))
+				and(
+					eq(insurancePolicies.countyId, actor.countyId),
+					eq(insurancePolicies.householdId, household.id)
+				)
 			)
 			.orderBy(desc(insuranceSchemes.year), asc(insuranceSchemes.kind)),
 		db
@@ -836,7 +888,10 @@ export async function householdInsurance(
 				)
 			)
 			.where(
-				and(eq(insuranceClaims.countyId, actor.countyId), eq(insuranceClaims.householdId, household.id))
+				and(
+					eq(insuranceClaims.countyId, actor.countyId),
+					eq(insuranceClaims.householdId, household.id)
+				)
 			)
 			.orderBy(desc(insuranceClaims.eventDate))
 	]);

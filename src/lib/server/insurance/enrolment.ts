@@ -76,19 +76,26 @@ export async function enrolmentCandidates(
 ): Promise<Candidate[]> {
 	const conditions = scopeConditions(actor, filter);
 	const idsOf = (prefix: string) =>
-		(keys ?? []).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).filter(isUuid);
+		(keys ?? [])
+			.filter((k) => k.startsWith(prefix))
+			.map((k) => k.slice(prefix.length))
+			.filter(isUuid);
 	const base = {
 		householdId: households.id,
 		householdNumber: households.householdNumber,
 		villageName: divisions.name,
 		monitored: sql<boolean>`coalesce(${monitoringRecords.status} = 'monitored', false)`
 	};
-	const head = sql<string | null>`(select h.name from members h where h.county_id = ${households.countyId} and h.household_id = ${households.id} and h.relation = ${HEAD_OF_HOUSEHOLD} and h.current limit 1)`;
+	const head = sql<
+		string | null
+	>`(select h.name from members h where h.county_id = ${households.countyId} and h.household_id = ${households.id} and h.relation = ${HEAD_OF_HOUSEHOLD} and h.current limit 1)`;
 	let found: Omit<Candidate, 'enrolled'>[] = [];
 	if (scheme.kind === 'migrant_worker') {
 		const wanted = idsOf('member:');
 		if (keys && wanted.length === 0) return [];
-		const job = sql<string | null>`(select f.enterprise_name || '|' || f.name from factory_jobs j join factories f on f.county_id = j.county_id and f.id = j.factory_id where j.county_id = ${members.countyId} and j.member_id = ${members.id} and j.ended_on is null limit 1)`;
+		const job = sql<
+			string | null
+		>`(select f.enterprise_name || '|' || f.name from factory_jobs j join factories f on f.county_id = j.county_id and f.id = j.factory_id where j.county_id = ${members.countyId} and j.member_id = ${members.id} and j.ended_on is null limit 1)`;
 		const rows = await db
 			.select({
 				...base,
@@ -165,11 +172,7 @@ export async function enrolmentCandidates(
 				)
 			)
 			.where(
-				and(
-					...conditions,
-					isNull(plots.retiredOn),
-					...(keys ? [inArray(plots.id, wanted)] : [])
-				)
+				and(...conditions, isNull(plots.retiredOn), ...(keys ? [inArray(plots.id, wanted)] : []))
 			)
 			.orderBy(asc(divisions.name), asc(households.householdNumber))
 			.limit(CANDIDATE_LIMIT);
@@ -294,23 +297,40 @@ export async function enrol(
 		if (!value.ok) issues.push(numberIssue('insuredValue', value, 'insurance_error_insured_value'));
 		else insuredValueFen = value.value;
 	}
-	const keys = [
-		...new Set(input.keys.map((k) => textInput(k, 60, 'keys')).filter(Boolean))
-	].slice(0, 1000);
+	const keys = [...new Set(input.keys.map((k) => textInput(k, 60, 'keys')).filter(Boolean))].slice(
+		0,
+		1000
+	);
 	let picked: Candidate[] = [];
 	const householdId = textInput(input.householdId, 40, 'householdId');
 	if (householdId) {
 		// One named object: a flock, a workshop or another project of one household.
-		const kind = textInput(input.objectKind, 20, 'objectKind') as (typeof NAMED_OBJECT_KINDS)[number];
+		const kind = textInput(
+			input.objectKind,
+			20,
+			'objectKind'
+		) as (typeof NAMED_OBJECT_KINDS)[number];
 		if (scheme.kind !== 'industry' || !NAMED_OBJECT_KINDS.includes(kind))
 			issues.push({ field: 'objectKind', key: 'insurance_error_object_kind' });
 		const label = textInput(input.objectLabel, 60, 'objectLabel');
 		if (!label) issues.push({ field: 'objectLabel', key: 'insurance_error_object_label' });
 		if (insuredValueFen === null && !issues.some((i) => i.field === 'insuredValue'))
 			issues.push({ field: 'insuredValue', key: 'insurance_error_insured_value' });
-		const [household] = isUuid(householdId)
+		// Staff type the household number (户编号) they know; links may carry the id.
+		const [byNumber] = isUuid(householdId)
+			? [{ id: householdId }]
+			: await db
+					.select({ id: households.id })
+					.from(households)
+					.where(
+						and(
+							eq(households.countyId, actor.countyId),
+							eq(households.householdNumber, householdId)
+						)
+					);
+		const [household] = byNumber
 			? await enrolmentCandidates(db, actor, { ...scheme, kind: 'anti_poverty' }, {}, [
-					`household:${householdId}`
+					`household:${byNumber.id}`
 				])
 			: [];
 		if (!household) issues.push({ field: 'householdId', key: 'insurance_error_household' });
@@ -318,7 +338,7 @@ export async function enrol(
 			picked = [
 				{
 					...household,
-					key: `${kind}:${householdId}:${label}`,
+					key: `${kind}:${household.householdId}:${label}`,
 					objectKind: kind,
 					label,
 					units: 1
@@ -347,8 +367,16 @@ export async function writePolicies(
 	tx: Db,
 	actor: Actor & { countyId?: string },
 	scheme: Scheme,
-	picked: Omit<Candidate, 'enrolled' | 'householdNumber' | 'villageName' | 'headName' | 'monitored'>[],
-	options: { coverFrom: string; insuredValueFen: number | null; paidOn: string; alreadyEnrolled?: number }
+	picked: Omit<
+		Candidate,
+		'enrolled' | 'householdNumber' | 'villageName' | 'headName' | 'monitored'
+	>[],
+	options: {
+		coverFrom: string;
+		insuredValueFen: number | null;
+		paidOn: string;
+		alreadyEnrolled?: number;
+	}
 ): Promise<EnrolResult> {
 	let enrolled = 0;
 	let premiumFen = 0;
@@ -364,7 +392,8 @@ export async function writePolicies(
 			objectRef: c.objectRef,
 			objectLabel: c.label,
 			objectKey: c.key,
-			insuredValueFen: c.objectKind === 'worker' || c.objectKind === 'household' ? null : options.insuredValueFen,
+			insuredValueFen:
+				c.objectKind === 'worker' || c.objectKind === 'household' ? null : options.insuredValueFen,
 			employer: c.employer,
 			workPlace: c.workPlace,
 			coverFrom: options.coverFrom,
@@ -457,7 +486,10 @@ export async function listPolicies(
 		.innerJoin(divisions, eq(divisions.code, households.villageCode))
 		.leftJoin(
 			members,
-			and(eq(members.countyId, insurancePolicies.countyId), eq(members.id, insurancePolicies.memberId))
+			and(
+				eq(members.countyId, insurancePolicies.countyId),
+				eq(members.id, insurancePolicies.memberId)
+			)
 		)
 		.where(
 			and(
@@ -466,7 +498,11 @@ export async function listPolicies(
 				eq(insurancePolicies.schemeId, scheme.id)
 			)
 		)
-		.orderBy(asc(divisions.name), asc(households.householdNumber), asc(insurancePolicies.enrolledAt))
+		.orderBy(
+			asc(divisions.name),
+			asc(households.householdNumber),
+			asc(insurancePolicies.enrolledAt)
+		)
 		.limit(limit);
 }
 
@@ -493,7 +529,9 @@ export async function exportPolicies(
 	const rows = await listPolicies(db, actor, scheme.id, 100_000);
 	const workbook = new ExcelJS.Workbook();
 	const sheet = workbook.addWorksheet('参保名单');
-	sheet.addRow([`${scheme.year}年 ${scheme.name} 参保名单（承保：${scheme.insurer}，导出日期 ${today}）`]);
+	sheet.addRow([
+		`${scheme.year}年 ${scheme.name} 参保名单（承保：${scheme.insurer}，导出日期 ${today}）`
+	]);
 	sheet.addRow([
 		'序号',
 		'乡(镇)',

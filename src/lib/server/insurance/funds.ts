@@ -220,10 +220,13 @@ export async function carryOverSurplus(
 	const nextSchemeId = view.nextSchemeId;
 	return inTransaction(db, async (tx) => {
 		await lockFund(tx, actor.countyId, view.scheme.id);
-		const [open] = await tx.execute<{ n: string }>(
-			sql`select count(*) as n from insurance_claims where county_id = ${actor.countyId} and scheme_id = ${view.scheme.id} and status in ('reported', 'investigated', 'approved')`
-		).then((r) => (Array.isArray(r) ? r : (r as unknown as { rows: { n: string }[] }).rows));
-		if (Number(open?.n ?? 0) > 0) throw DomainError.invalid('', 'insurance_error_carry_open_claims');
+		const [open] = await tx
+			.execute<{ n: string }>(
+				sql`select count(*) as n from insurance_claims where county_id = ${actor.countyId} and scheme_id = ${view.scheme.id} and status in ('reported', 'investigated', 'approved')`
+			)
+			.then((r) => (Array.isArray(r) ? r : (r as unknown as { rows: { n: string }[] }).rows));
+		if (Number(open?.n ?? 0) > 0)
+			throw DomainError.invalid('', 'insurance_error_carry_open_claims');
 		const balance = await balanceOf(tx, actor.countyId, view.scheme.id);
 		if (balance <= 0) throw DomainError.invalid('', 'insurance_error_no_surplus');
 		const out = await addFundEntry(tx, actor, {

@@ -66,7 +66,14 @@ export const insuranceSchemes = pgTable(
 );
 
 /** What an enrolment insures: a plot, a flock, a workshop, a project, a worker, a household. */
-export const OBJECT_KINDS = ['plot', 'flock', 'workshop', 'project', 'worker', 'household'] as const;
+export const OBJECT_KINDS = [
+	'plot',
+	'flock',
+	'workshop',
+	'project',
+	'worker',
+	'household'
+] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
 /**

@@ -128,13 +128,20 @@ export function parseBands(text: string): PayoutRule['bands'] | null {
 /** The bands as the form shows them: "5000:60, 15000:70". */
 export function formatBands(bands: PayoutRule['bands']): string {
 	return bands
-		.map((b) => `${b.fromFen / 100}:${Number.isInteger(b.ratePermille / 10) ? b.ratePermille / 10 : (b.ratePermille / 10).toFixed(1)}`)
+		.map(
+			(b) =>
+				`${b.fromFen / 100}:${Number.isInteger(b.ratePermille / 10) ? b.ratePermille / 10 : (b.ratePermille / 10).toFixed(1)}`
+		)
 		.join(', ');
 }
 
-function parseRule(input: Pick<SchemeInput, 'deductible' | 'maximum' | 'bands'>, issues: FieldIssue[]): PayoutRule {
+function parseRule(
+	input: Pick<SchemeInput, 'deductible' | 'maximum' | 'bands'>,
+	issues: FieldIssue[]
+): PayoutRule {
 	const deductible = parseYuan(textInput(input.deductible, 30, 'deductible'), { allowZero: true });
-	if (!deductible.ok) issues.push(numberIssue('deductible', deductible, 'insurance_error_deductible'));
+	if (!deductible.ok)
+		issues.push(numberIssue('deductible', deductible, 'insurance_error_deductible'));
 	const maximum = parseYuan(textInput(input.maximum, 30, 'maximum'));
 	if (!maximum.ok) issues.push(numberIssue('maximum', maximum, 'insurance_error_maximum'));
 	const bands = parseBands(textInput(input.bands, 300, 'bands'));
@@ -146,7 +153,8 @@ function parseRule(input: Pick<SchemeInput, 'deductible' | 'maximum' | 'bands'>,
 	};
 	if (deductible.ok && maximum.ok && bands) {
 		const problem = ruleProblem(rule);
-		if (problem === 'band_order') issues.push({ field: 'bands', key: 'insurance_error_band_order' });
+		if (problem === 'band_order')
+			issues.push({ field: 'bands', key: 'insurance_error_band_order' });
 		else if (problem === 'rate') issues.push({ field: 'bands', key: 'insurance_error_band_rate' });
 		else if (problem) issues.push({ field: 'bands', key: 'insurance_error_bands' });
 	}
@@ -174,7 +182,8 @@ export async function createScheme(
 	const insurer = textInput(input.insurer, 60, 'insurer');
 	if (!insurer) issues.push({ field: 'insurer', key: 'insurance_error_insurer' });
 	const coverage = textInput(input.coverage, 30, 'coverage') as Coverage;
-	if (!COVERAGES.includes(coverage)) issues.push({ field: 'coverage', key: 'insurance_error_coverage' });
+	if (!COVERAGES.includes(coverage))
+		issues.push({ field: 'coverage', key: 'insurance_error_coverage' });
 	const premium = parseYuan(textInput(input.premium, 30, 'premium'));
 	if (!premium.ok) issues.push(numberIssue('premium', premium, 'insurance_error_premium'));
 	const budget = parseYuan(textInput(input.budget, 30, 'budget'), { allowZero: true });
