@@ -13,6 +13,7 @@ import { villageAliases } from '../../src/lib/server/divisions/schema';
 import { postLedgerEntry } from '../../src/lib/server/income';
 import { actorFor, addFactoryWorld, buildWorld, type FactoryWorld, type World } from './fixtures';
 import { addPickingEntry, addPlantingWorld, type PlantingWorld } from './fixtures';
+import { addInsuranceWorld, type InsuranceWorld } from './fixtures';
 import { freshDatabase } from './helpers';
 import { discover, requestEvent, type Entry } from './routes';
 
@@ -269,6 +270,30 @@ const MATRIX: Record<string, Case> = {
 	// The matrix sends a form, not JSON: staff get a 400 with a message, others 404.
 	'/planting/weigh/entries POST': { expect: only(...STAFF) },
 	'/planting/weigh/pickers GET': { expect: only(...STAFF) },
+	// insurance: routes below
+	// Schemes and funds are the county's (admins change them, staff of the county read
+	// them and enrol); claims follow the household's scope. The world's claim is reported
+	// and not investigated, so deciding and paying it is refused (nothing written).
+	'/insurance load': { expect: only(...STAFF) },
+	'/insurance action:create': { expect: only(...ADMINS) },
+	'/insurance/[scheme] load': { expect: only('admin', 'staffIn', 'staffOut') },
+	'/insurance/[scheme] action:topUp': { expect: only('admin') },
+	'/insurance/[scheme] action:carryOver': { expect: only('admin') },
+	'/insurance/[scheme] action:rule': { expect: only('admin') },
+	'/insurance/[scheme]/enrol load': { expect: only('admin', 'staffIn', 'staffOut') },
+	'/insurance/[scheme]/enrol action:default': { expect: only('admin', 'staffIn', 'staffOut') },
+	'/insurance/[scheme]/export POST': { expect: only('admin', 'staffIn', 'staffOut') },
+	'/insurance/claims load': { expect: only(...STAFF) },
+	'/insurance/claims/new load': { expect: only(...STAFF) },
+	'/insurance/claims/new action:default': {
+		expect: only('admin', 'staffIn'),
+		form: ({ world }) => ({ householdId: world.households.inScope })
+	},
+	'/insurance/claims/[claim] load': { expect: only('admin', 'staffIn') },
+	'/insurance/claims/[claim] action:decide': { expect: only('admin') },
+	'/insurance/claims/[claim] action:pay': { expect: only('admin') },
+	'/insurance/claims/[claim]/investigate load': { expect: only('admin', 'staffIn') },
+	'/insurance/claims/[claim]/investigate action:default': { expect: only('admin', 'staffIn') },
 	'/households/[id]/card load': { expect: only('admin', 'staffIn') },
 	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') }
 };
@@ -286,6 +311,7 @@ let database: Database;
 let world: World;
 let factoryWorld: FactoryWorld;
 let plantingWorld: PlantingWorld;
+let insuranceWorld: InsuranceWorld;
 const actors = new Map<Persona, { user: UserActor; sessionId: string } | null>();
 
 beforeAll(async () => {
@@ -294,6 +320,7 @@ beforeAll(async () => {
 	world = await buildWorld(database.db);
 	factoryWorld = await addFactoryWorld(database.db, world);
 	plantingWorld = await addPlantingWorld(database.db, world);
+	insuranceWorld = await addInsuranceWorld(database.db, world);
 	const ids: Record<Exclude<Persona, 'anon'>, string> = world.userIds as unknown as Record<
 		Exclude<Persona, 'anon'>,
 		string
@@ -316,7 +343,9 @@ function paramsFor(routeId: string): Record<string, string> {
 		factory: factoryWorld.factoryId,
 		job: factoryWorld.jobId,
 		season: plantingWorld.seasonId,
-		plot: plantingWorld.plotId
+		plot: plantingWorld.plotId,
+		scheme: insuranceWorld.schemeId,
+		claim: insuranceWorld.claimId
 	};
 	const names = [...routeId.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
 	return Object.fromEntries(names.map((n) => [n, all[n]]));
