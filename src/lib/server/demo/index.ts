@@ -42,6 +42,14 @@ import {
 import { DEMO_MONITORING_LINE_FEN, DEMO_MONITORING_SEED, generateDemoLife } from './monitoring';
 import { seedDemoFactories } from './factories';
 import { seedDemoPlanting } from './planting';
+import { seedDemoInsurance } from './insurance';
+import {
+	insuranceClaimSteps,
+	insuranceClaims,
+	insuranceFundEntries,
+	insurancePolicies,
+	insuranceSchemes
+} from '../insurance/schema';
 
 export { DEMO_COUNTY_CODE } from './generate';
 
@@ -177,6 +185,8 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 
 		await seedDemoFactories(tx, county.id);
 		await seedDemoPlanting(tx, county.id);
+		// After the ledger and the plots: its payouts are real claims, posted once.
+		await seedDemoInsurance(tx, county.id);
 		await recordAudit(tx, actor, {
 			countyId: county.id,
 			action: 'demo.seed',
@@ -210,6 +220,11 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
  * this order never breaks a constraint. A new table goes above every table it references.
  */
 const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
+	insuranceClaimSteps,
+	insuranceFundEntries,
+	insuranceClaims,
+	insurancePolicies,
+	insuranceSchemes,
 	pickingEntries,
 	pickingPayments,
 	plantingSubsidies,

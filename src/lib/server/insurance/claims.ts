@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { isUuid, isUuidV7, newId } from '../db/ids';
 import { recordAudit } from '../audit';
-import type { UserActor } from '../auth/actor';
+import type { Actor, UserActor } from '../auth/actor';
 import { canSeeHousehold, householdScope } from '../auth/scope';
 import { divisions } from '../divisions/schema';
 import { DomainError, type FieldIssue } from '../errors';
@@ -274,9 +274,9 @@ export async function reportClaim(
 	});
 }
 
-async function addStep(
+export async function addStep(
 	tx: Db,
-	actor: UserActor,
+	actor: Actor & { countyId: string },
 	claimId: string,
 	step: ClaimStep,
 	happenedOn: string,
@@ -561,75 +561,85 @@ export async function payClaim(
 		issues
 	);
 	if (issues.length) throw new DomainError('invalid', issues);
+	return inTransaction(db, (tx) => payApprovedClaim(tx, actor, claim, paidOn));
+}
+
+/**
+ * The payout itself, inside the caller's transaction (the demo pays its claims through it
+ * too): lock the fund, approved → paid, the fund's payout, the ledger's transfer income.
+ */
+export async function payApprovedClaim(
+	tx: Db,
+	actor: Actor & { countyId: string },
+	claim: Claim,
+	paidOn: string
+): Promise<Claim> {
+	const countyId = claim.countyId;
 	const amountFen = claim.approvedAmountFen ?? 0;
-	const [policy] = await db
+	await lockFund(tx, countyId, claim.schemeId);
+	const [updated] = await tx
+		.update(insuranceClaims)
+		.set({
+			status: 'paid',
+			paidOn,
+			paidAmountFen: amountFen,
+			paidBy: actor.userId,
+			updatedAt: new Date()
+		})
+		.where(
+			and(
+				eq(insuranceClaims.countyId, countyId),
+				eq(insuranceClaims.id, claim.id),
+				eq(insuranceClaims.status, 'approved')
+			)
+		)
+		.returning();
+	if (!updated) throw DomainError.conflict('', 'insurance_error_already_paid');
+	const balance = await balanceOf(tx, countyId, claim.schemeId);
+	if (balance < amountFen)
+		throw DomainError.invalid('', 'insurance_error_fund_short', {
+			balance: (balance / 100).toFixed(2),
+			amount: (amountFen / 100).toFixed(2)
+		});
+	const fund = await addFundEntry(tx, actor, {
+		countyId,
+		schemeId: claim.schemeId,
+		kind: 'payout',
+		amountFen,
+		businessDate: paidOn,
+		claimId: claim.id
+	});
+	if (!fund) throw DomainError.conflict('', 'insurance_error_already_paid');
+	const [policy] = await tx
 		.select({ memberId: insurancePolicies.memberId })
 		.from(insurancePolicies)
-		.where(
-			and(eq(insurancePolicies.countyId, actor.countyId), eq(insurancePolicies.id, claim.policyId))
-		);
-	return inTransaction(db, async (tx) => {
-		await lockFund(tx, actor.countyId, claim.schemeId);
-		const [updated] = await tx
-			.update(insuranceClaims)
-			.set({
-				status: 'paid',
-				paidOn,
-				paidAmountFen: amountFen,
-				paidBy: actor.userId,
-				updatedAt: new Date()
-			})
-			.where(
-				and(
-					eq(insuranceClaims.countyId, actor.countyId),
-					eq(insuranceClaims.id, claim.id),
-					eq(insuranceClaims.status, 'approved')
-				)
-			)
-			.returning();
-		if (!updated) throw DomainError.conflict('', 'insurance_error_already_paid');
-		const balance = await balanceOf(tx, actor.countyId, claim.schemeId);
-		if (balance < amountFen)
-			throw DomainError.invalid('', 'insurance_error_fund_short', {
-				balance: (balance / 100).toFixed(2),
-				amount: (amountFen / 100).toFixed(2)
-			});
-		const fund = await addFundEntry(tx, actor, {
-			countyId: actor.countyId,
-			schemeId: claim.schemeId,
-			kind: 'payout',
-			amountFen,
-			businessDate: paidOn,
-			claimId: claim.id
-		});
-		if (!fund) throw DomainError.conflict('', 'insurance_error_already_paid');
-		const entry = await postLedgerEntry(tx, actor, {
-			countyId: actor.countyId,
-			householdId: claim.householdId,
-			memberId: policy?.memberId ?? null,
-			businessDate: paidOn,
-			amountFen,
-			kind: 'transfer',
-			subtype: PAYOUT_SUBTYPE,
-			source: 'insurance',
-			sourceId: claim.id,
-			note: null
-		});
-		const [paid] = await tx
-			.update(insuranceClaims)
-			.set({ ledgerEntryId: entry.id })
-			.where(and(eq(insuranceClaims.countyId, actor.countyId), eq(insuranceClaims.id, claim.id)))
-			.returning();
-		await addStep(tx, actor, claim.id, 'paid', paidOn, amountFen, null);
-		await recordAudit(tx, actor, {
-			countyId: actor.countyId,
-			action: 'insurance.claim_pay',
-			entity: 'household',
-			entityId: claim.householdId,
-			after: { claim: claim.id, amountFen, paidOn, entry: entry.id }
-		});
-		return paid;
+		.where(and(eq(insurancePolicies.countyId, countyId), eq(insurancePolicies.id, claim.policyId)));
+	const entry = await postLedgerEntry(tx, actor, {
+		countyId,
+		householdId: claim.householdId,
+		memberId: policy?.memberId ?? null,
+		businessDate: paidOn,
+		amountFen,
+		kind: 'transfer',
+		subtype: PAYOUT_SUBTYPE,
+		source: 'insurance',
+		sourceId: claim.id,
+		note: null
 	});
+	const [paid] = await tx
+		.update(insuranceClaims)
+		.set({ ledgerEntryId: entry.id })
+		.where(and(eq(insuranceClaims.countyId, countyId), eq(insuranceClaims.id, claim.id)))
+		.returning();
+	await addStep(tx, actor, claim.id, 'paid', paidOn, amountFen, null);
+	await recordAudit(tx, actor, {
+		countyId,
+		action: 'insurance.claim_pay',
+		entity: 'household',
+		entityId: claim.householdId,
+		after: { claim: claim.id, amountFen, paidOn, entry: entry.id }
+	});
+	return paid;
 }
 
 export interface ClaimListItem {
