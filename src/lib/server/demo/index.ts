@@ -7,7 +7,14 @@ import { analyzeAfterBulkWrite } from '../db/maintenance';
 import { systemActor } from '../auth/actor';
 import { recordAudit } from '../audit';
 import { auditLog } from '../audit/schema';
-import { authEvents, householdCards, sessions, userTownships, users } from '../auth/schema';
+import {
+	authEvents,
+	householdCards,
+	sessions,
+	userTownships,
+	userVillages,
+	users
+} from '../auth/schema';
 import { findCountyByCode, loadCountyDivisions } from '../divisions';
 import { counties, divisions } from '../divisions/schema';
 import { factories, factoryJobs, factoryOwners, factoryWages } from '../factories/schema';
@@ -240,6 +247,7 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	sessions,
 	householdCards,
 	userTownships,
+	userVillages,
 	users,
 	ledgerEntries,
 	assistanceMeasures,
