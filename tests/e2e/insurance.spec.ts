@@ -92,6 +92,12 @@ test('a worker is enrolled, has an accident, is investigated, approved and paid 
 	await expect(page.getByRole('heading', { name: '办理经过' })).toBeVisible();
 	await page.screenshot({ path: 'test-results/insurance-paid.png', fullPage: true });
 
+	// The scheme's fund shows the payout against the premiums, with a table one tap away.
+	await page.goto('/insurance', { waitUntil: 'networkidle' });
+	await page.getByRole('link', { name: /务工人员意外伤害保险/ }).click();
+	await expect(page.getByRole('heading', { name: '2026年每月保费和赔款' })).toBeVisible();
+	await page.screenshot({ path: 'test-results/insurance-fund.png', fullPage: true });
+
 	// The household's income account shows the payout among its allowances and insurance.
 	await page.goto(`/households/${householdId}`, { waitUntil: 'networkidle' });
 	const income = page.locator('#income');
