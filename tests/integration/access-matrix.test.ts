@@ -13,6 +13,7 @@ import { villageAliases } from '../../src/lib/server/divisions/schema';
 import { postLedgerEntry } from '../../src/lib/server/income';
 import { actorFor, addFactoryWorld, buildWorld, type FactoryWorld, type World } from './fixtures';
 import { addPickingEntry, addPlantingWorld, type PlantingWorld } from './fixtures';
+import { addInsuranceWorld, type InsuranceWorld } from './fixtures';
 import { freshDatabase } from './helpers';
 import { discover, requestEvent, type Entry } from './routes';
 
@@ -306,6 +307,30 @@ const MATRIX: Record<string, Case> = {
 	'/api/sync POST': { expect: signedIn },
 	'/api/sync/roster GET': { expect: signedIn },
 	'/planting/weigh/pickers GET': { expect: only(...STAFF) },
+	// insurance: routes below
+	// Schemes and funds are the county's (admins change them, staff of the county read
+	// them and enrol); claims follow the household's scope. The world's claim is reported
+	// and not investigated, so deciding and paying it is refused (nothing written).
+	'/insurance load': { expect: only(...STAFF) },
+	'/insurance action:create': { expect: only(...ADMINS) },
+	'/insurance/[scheme] load': { expect: only('admin', 'staffIn', 'staffOut') },
+	'/insurance/[scheme] action:topUp': { expect: only('admin') },
+	'/insurance/[scheme] action:carryOver': { expect: only('admin') },
+	'/insurance/[scheme] action:rule': { expect: only('admin') },
+	'/insurance/[scheme]/enrol load': { expect: only('admin', 'staffIn', 'staffOut') },
+	'/insurance/[scheme]/enrol action:default': { expect: only('admin', 'staffIn', 'staffOut') },
+	'/insurance/[scheme]/export POST': { expect: only('admin', 'staffIn', 'staffOut') },
+	'/insurance/claims load': { expect: only(...STAFF) },
+	'/insurance/claims/new load': { expect: only(...STAFF) },
+	'/insurance/claims/new action:default': {
+		expect: only('admin', 'staffIn'),
+		form: ({ world }) => ({ householdId: world.households.inScope })
+	},
+	'/insurance/claims/[claim] load': { expect: only('admin', 'staffIn') },
+	'/insurance/claims/[claim] action:decide': { expect: only('admin') },
+	'/insurance/claims/[claim] action:pay': { expect: only('admin') },
+	'/insurance/claims/[claim]/investigate load': { expect: only('admin', 'staffIn') },
+	'/insurance/claims/[claim]/investigate action:default': { expect: only('admin', 'staffIn') },
 	'/households/[id]/card load': { expect: only('admin', 'staffIn') },
 	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') }
 };
@@ -323,6 +348,7 @@ let database: Database;
 let world: World;
 let factoryWorld: FactoryWorld;
 let plantingWorld: PlantingWorld;
+let insuranceWorld: InsuranceWorld;
 const actors = new Map<Persona, { user: UserActor; sessionId: string } | null>();
 
 beforeAll(async () => {
@@ -331,6 +357,7 @@ beforeAll(async () => {
 	world = await buildWorld(database.db);
 	factoryWorld = await addFactoryWorld(database.db, world);
 	plantingWorld = await addPlantingWorld(database.db, world);
+	insuranceWorld = await addInsuranceWorld(database.db, world);
 	const ids: Record<Exclude<Persona, 'anon'>, string> = world.userIds as unknown as Record<
 		Exclude<Persona, 'anon'>,
 		string
@@ -353,7 +380,9 @@ function paramsFor(routeId: string): Record<string, string> {
 		factory: factoryWorld.factoryId,
 		job: factoryWorld.jobId,
 		season: plantingWorld.seasonId,
-		plot: plantingWorld.plotId
+		plot: plantingWorld.plotId,
+		scheme: insuranceWorld.schemeId,
+		claim: insuranceWorld.claimId
 	};
 	const names = [...routeId.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
 	return Object.fromEntries(names.map((n) => [n, all[n]]));

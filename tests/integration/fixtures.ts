@@ -282,3 +282,73 @@ export async function addPickingEntry(
 	});
 	return id;
 }
+
+export interface InsuranceWorld {
+	/** The 2026 migrant-worker scheme (accidents and work injuries). */
+	schemeId: string;
+	/** The head of `households.inScope`, insured under it from 2026-01-01. */
+	policyId: string;
+	/** A claim on that policy, reported and not yet investigated. */
+	claimId: string;
+}
+
+/** A 2026 migrant-worker scheme, one enrolled worker of `households.inScope`, one reported claim. */
+export async function addInsuranceWorld(db: Db, world: World): Promise<InsuranceWorld> {
+	const insurance = await import('../../src/lib/server/insurance');
+	const { user: admin } = await actorFor(db, world.userIds.admin);
+	const scheme = await insurance.createScheme(
+		db,
+		admin,
+		{
+			year: '2026',
+			kind: 'migrant_worker',
+			name: '务工人员意外伤害保险',
+			insurer: '中国人寿魏县支公司',
+			coverage: 'named',
+			premium: '60',
+			budget: '1000000',
+			events: ['accident', 'work_injury'],
+			deductible: '200',
+			maximum: '50000',
+			bands: '200:90'
+		},
+		'2026-06-15'
+	);
+	const [head] = await db
+		.select()
+		.from(members)
+		.where(and(eq(members.householdId, world.households.inScope), eq(members.relation, '户主')));
+	await insurance.writePolicies(
+		db,
+		admin,
+		scheme,
+		[
+			{
+				key: `member:${head.id}`,
+				householdId: world.households.inScope,
+				memberId: head.id,
+				objectKind: 'worker',
+				objectRef: null,
+				label: head.name,
+				employer: '天津建工集团',
+				workPlace: '天津',
+				units: 1
+			}
+		],
+		{ coverFrom: '2026-01-01', insuredValueFen: null, paidOn: '2026-01-05' }
+	);
+	const [policy] = await insurance.claimablePolicies(db, admin, world.households.inScope);
+	const claim = await insurance.reportClaim(
+		db,
+		admin,
+		{
+			householdId: world.households.inScope,
+			policyId: policy.id,
+			eventType: 'accident',
+			eventDate: '2026-05-20',
+			loss: '8000'
+		},
+		'2026-06-15'
+	);
+	return { schemeId: scheme.id, policyId: policy.id, claimId: claim.id };
+}

@@ -12,10 +12,12 @@ import { log } from '../../src/lib/server/logger';
 import {
 	actorFor,
 	addFactoryWorld,
+	addInsuranceWorld,
 	addPlantingWorld,
 	buildWorld,
 	identityNumber,
 	type FactoryWorld,
+	type InsuranceWorld,
 	type PlantingWorld,
 	type World
 } from './fixtures';
@@ -116,7 +118,10 @@ function plausible(field: string): string {
 		jobTitle: '缝纫工',
 		// settings: an option list and a way to move an item in it
 		list: 'risk',
-		direction: 'up'
+		direction: 'up',
+		policyId: insuranceWorld.policyId,
+		eventType: 'accident',
+		decision: 'approve'
 	};
 	if (known[bare]) return known[bare];
 	if (/month/i.test(bare)) return '2026-05';
@@ -192,6 +197,7 @@ let database: Database;
 let world: World;
 let factoryWorld: FactoryWorld;
 let plantingWorld: PlantingWorld;
+let insuranceWorld: InsuranceWorld;
 let headId = '';
 const actors = new Map<Persona, { user: UserActor; sessionId: string } | null>();
 
@@ -214,7 +220,9 @@ function paramsFor(routeId: string): Record<string, string> {
 		factory: factoryWorld.factoryId,
 		job: factoryWorld.jobId,
 		season: plantingWorld.seasonId,
-		plot: plantingWorld.plotId
+		plot: plantingWorld.plotId,
+		scheme: insuranceWorld.schemeId,
+		claim: insuranceWorld.claimId
 	};
 	const names = [...routeId.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
 	return Object.fromEntries(names.map((n) => [n, all[n]]));
@@ -327,6 +335,7 @@ beforeAll(async () => {
 	world = await buildWorld(database.db);
 	factoryWorld = await addFactoryWorld(database.db, world);
 	plantingWorld = await addPlantingWorld(database.db, world);
+	insuranceWorld = await addInsuranceWorld(database.db, world);
 	actors.set('admin', await actorFor(database.db, world.userIds.admin));
 	headId = await headOf(world.households.inScope);
 	await countWrites();

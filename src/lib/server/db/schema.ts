@@ -10,4 +10,5 @@ export * from '../factories/schema';
 export * from '../planting/schema';
 export * from '../warnings/schema';
 export * from '../warnings/nightly-schema';
+export * from '../insurance/schema';
 export * from './maintenance-schema';

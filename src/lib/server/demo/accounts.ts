@@ -5,9 +5,9 @@ import { newId } from '../db/ids';
 import { recordAudit } from '../audit';
 import { systemActor, type UserActor } from '../auth/actor';
 import { hashSecret } from '../auth/passwords';
-import { userTownships, users } from '../auth/schema';
+import { userTownships, userVillages, users } from '../auth/schema';
 import { issueHouseholdCard, setHouseholdPin } from '../auth/users';
-import { counties } from '../divisions/schema';
+import { counties, divisions } from '../divisions/schema';
 import { households } from '../households/schema';
 import { DEMO_COUNTY_CODE } from './generate';
 import { attachDemoOwner } from './factories';
@@ -22,6 +22,8 @@ export const DEMO_ACCOUNTS = {
 		townships: ['130434108', '130434205']
 	},
 	factoryOwner: { username: 'factory', password: 'weixian-factory' },
+	// A grid member (网格员) visiting every village of 东代固镇.
+	gridMember: { username: 'grid', password: 'weixian-grid', township: '130434108' },
 	household: { pin: '802413' }
 } as const;
 
@@ -56,14 +58,16 @@ export async function seedDemoAccounts(db: Db): Promise<DemoSignIns> {
 	if (existingAdmin) return { householdPhone: household?.phone ?? '', householdCardToken: null };
 
 	const actor = systemActor('demo');
-	const [adminHash, staffHash, ownerHash] = await Promise.all([
+	const [adminHash, staffHash, ownerHash, gridHash] = await Promise.all([
 		hashSecret(DEMO_ACCOUNTS.admin.password),
 		hashSecret(DEMO_ACCOUNTS.staff.password),
-		hashSecret(DEMO_ACCOUNTS.factoryOwner.password)
+		hashSecret(DEMO_ACCOUNTS.factoryOwner.password),
+		hashSecret(DEMO_ACCOUNTS.gridMember.password)
 	]);
 	const adminId = newId();
 	await inTransaction(db, async (tx) => {
 		const staffId = newId();
+		const gridId = newId();
 		const rows = [
 			{
 				id: adminId,
@@ -85,6 +89,13 @@ export async function seedDemoAccounts(db: Db): Promise<DemoSignIns> {
 				displayName: '刘海涛（微工厂）',
 				username: 'factory',
 				passwordHash: ownerHash
+			},
+			{
+				id: gridId,
+				role: 'grid_member' as const,
+				displayName: '张秀芳（网格员）',
+				username: DEMO_ACCOUNTS.gridMember.username,
+				passwordHash: gridHash
 			}
 		];
 		await tx.insert(users).values(rows.map((r) => ({ ...r, countyId: county.id })));
@@ -93,6 +104,19 @@ export async function seedDemoAccounts(db: Db): Promise<DemoSignIns> {
 			.values(
 				DEMO_ACCOUNTS.staff.townships.map((code) => ({ userId: staffId, townshipCode: code }))
 			);
+		const gridVillages = await tx
+			.select({ code: divisions.code })
+			.from(divisions)
+			.where(
+				and(
+					eq(divisions.parentCode, DEMO_ACCOUNTS.gridMember.township),
+					eq(divisions.level, 'village')
+				)
+			);
+		if (gridVillages.length > 0)
+			await tx
+				.insert(userVillages)
+				.values(gridVillages.map((v) => ({ userId: gridId, villageCode: v.code })));
 		for (const row of rows) {
 			await recordAudit(tx, actor, {
 				countyId: county.id,

@@ -7,7 +7,14 @@ import { analyzeAfterBulkWrite } from '../db/maintenance';
 import { systemActor } from '../auth/actor';
 import { recordAudit } from '../audit';
 import { auditLog } from '../audit/schema';
-import { authEvents, householdCards, sessions, userTownships, users } from '../auth/schema';
+import {
+	authEvents,
+	householdCards,
+	sessions,
+	userTownships,
+	userVillages,
+	users
+} from '../auth/schema';
 import { findCountyByCode, loadCountyDivisions } from '../divisions';
 import { counties, divisions } from '../divisions/schema';
 import { factories, factoryJobs, factoryOwners, factoryWages } from '../factories/schema';
@@ -45,6 +52,14 @@ import { seedDemoPlanting } from './planting';
 import { dueBusinessDate, rulesJob, runNightlyJob } from '../warnings/nightly';
 import { scheduledRuns } from '../warnings/nightly-schema';
 import { warningSteps, warnings } from '../warnings/schema';
+import { seedDemoInsurance } from './insurance';
+import {
+	insuranceClaimSteps,
+	insuranceClaims,
+	insuranceFundEntries,
+	insurancePolicies,
+	insuranceSchemes
+} from '../insurance/schema';
 
 export { DEMO_COUNTY_CODE } from './generate';
 
@@ -182,6 +197,8 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 
 		await seedDemoFactories(tx, county.id);
 		await seedDemoPlanting(tx, county.id);
+		// After the ledger and the plots: its payouts are real claims, posted once.
+		await seedDemoInsurance(tx, county.id);
 		await recordAudit(tx, actor, {
 			countyId: county.id,
 			action: 'demo.seed',
@@ -219,6 +236,11 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
  * this order never breaks a constraint. A new table goes above every table it references.
  */
 const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
+	insuranceClaimSteps,
+	insuranceFundEntries,
+	insuranceClaims,
+	insurancePolicies,
+	insuranceSchemes,
 	scheduledRuns,
 	warningSteps,
 	warnings,
@@ -237,6 +259,7 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	sessions,
 	householdCards,
 	userTownships,
+	userVillages,
 	users,
 	ledgerEntries,
 	assistanceMeasures,

@@ -37,6 +37,7 @@ import {
 import { storedStandingOf } from '$lib/server/income/standing-read';
 import { householdJobs } from '$lib/server/factories';
 import { householdPlanting } from '$lib/server/planting';
+import { householdInsurance } from '$lib/server/insurance';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -87,7 +88,9 @@ export const load: PageServerLoad = async (event) => {
 		// factories: jobs
 		jobs: await householdJobs(db, user, household.countyId, household.id),
 		// planting: plots, subsidies and picking
-		planting: await householdPlanting(db, household.countyId, household.id)
+		planting: await householdPlanting(db, household.countyId, household.id),
+		// insurance: policies and claims
+		insurance: await householdInsurance(db, user, household.id)
 	};
 };
 
