@@ -68,7 +68,12 @@ async function issueKeys(work: Promise<unknown>): Promise<string[]> {
 /** A standing as the account work will keep it: written directly for the fixtures. */
 async function setStanding(
 	householdId: string,
-	standing: { perCapitaFen: number; belowLine: boolean; nearLine?: boolean; largeExpenseFen?: number }
+	standing: {
+		perCapitaFen: number;
+		belowLine: boolean;
+		nearLine?: boolean;
+		largeExpenseFen?: number;
+	}
 ) {
 	await db.insert(householdStandings).values({
 		countyId: world.countyA.id,
@@ -103,7 +108,7 @@ async function monthlyIncome(
 	fen: number,
 	kind: 'wage' | 'transfer' = 'wage'
 ) {
-	for (let month = from; month <= '2026-10'; ) {
+	for (let month = from; month <= '2026-10';) {
 		await postLedgerEntry(db, systemActor('test'), {
 			countyId: world.countyA.id,
 			householdId,
@@ -373,7 +378,14 @@ describe('the review steps', () => {
 		).rejects.toMatchObject({ code: 'not_found' });
 		expect(
 			await issueKeys(
-				recordProposalStep(db, staff, id, 'rejected', { happenedOn: '2026-11-02', reason: 'x' }, TODAY)
+				recordProposalStep(
+					db,
+					staff,
+					id,
+					'rejected',
+					{ happenedOn: '2026-11-02', reason: 'x' },
+					TODAY
+				)
 			)
 		).toEqual([':proposals_error_county_decides']);
 		await recordProposalStep(
@@ -405,7 +417,10 @@ describe('the review steps', () => {
 			['township_review', '2026-10-29', '东代固镇 王主任'],
 			['approved', '2026-11-03', '县防返贫办']
 		]);
-		const audit = await listAudit(db, world.countyA.id, { entity: 'household', entityId: household });
+		const audit = await listAudit(db, world.countyA.id, {
+			entity: 'household',
+			entityId: household
+		});
 		expect(audit.map((r) => r.action)).toEqual(
 			expect.arrayContaining([
 				'proposal.identify',
@@ -418,7 +433,14 @@ describe('the review steps', () => {
 		// Decided: no further step.
 		expect(
 			await issueKeys(
-				recordProposalStep(db, admin, id, 'rejected', { happenedOn: '2026-11-04', reason: '重复' }, TODAY)
+				recordProposalStep(
+					db,
+					admin,
+					id,
+					'rejected',
+					{ happenedOn: '2026-11-04', reason: '重复' },
+					TODAY
+				)
 			)
 		).toEqual([':proposals_error_decided']);
 	});
@@ -439,7 +461,10 @@ describe('the review steps', () => {
 		);
 		await walk(staff, id, [
 			['verified', { happenedOn: '2026-11-03', findings: '女儿在微工厂上班，收入稳定' }],
-			['village_review', { happenedOn: '2026-11-04', noticeFrom: '2026-11-04', noticeUntil: '2026-11-09' }]
+			[
+				'village_review',
+				{ happenedOn: '2026-11-04', noticeFrom: '2026-11-04', noticeUntil: '2026-11-09' }
+			]
 		]);
 		const { warning } = await raiseWarning(db, systemActor('test'), {
 			countyId: world.countyA.id,
@@ -502,7 +527,14 @@ describe('the review steps', () => {
 				TODAY
 			);
 		const id = await propose();
-		await recordProposalStep(db, staff, id, 'verified', { happenedOn: TODAY, findings: '房屋受损' }, TODAY);
+		await recordProposalStep(
+			db,
+			staff,
+			id,
+			'verified',
+			{ happenedOn: TODAY, findings: '房屋受损' },
+			TODAY
+		);
 		expect(
 			await issueKeys(recordProposalStep(db, staff, id, 'rejected', { happenedOn: TODAY }, TODAY))
 		).toEqual(['reason:proposals_error_reason']);
@@ -517,7 +549,9 @@ describe('the review steps', () => {
 		const [row] = await db
 			.select()
 			.from(monitoringProposals)
-			.where(and(eq(monitoringProposals.countyId, world.countyA.id), eq(monitoringProposals.id, id)));
+			.where(
+				and(eq(monitoringProposals.countyId, world.countyA.id), eq(monitoringProposals.id, id))
+			);
 		expect(row).toMatchObject({ status: 'rejected', rejectionReason: '核实后收入高于监测线' });
 		expect((await getMonitoring(db, world.countyA.id, household)).status).toBe('not_monitored');
 		expect(await propose()).not.toBe(id);

@@ -646,7 +646,9 @@ export async function getProposal(
 		db
 			.select()
 			.from(proposalSteps)
-			.where(and(eq(proposalSteps.countyId, actor.countyId), eq(proposalSteps.proposalId, proposalId)))
+			.where(
+				and(eq(proposalSteps.countyId, actor.countyId), eq(proposalSteps.proposalId, proposalId))
+			)
 			.orderBy(asc(proposalSteps.recordedAt)),
 		getCountySettings(db, actor.countyId),
 		standingsOf(db, actor.countyId, [householdId]),
@@ -802,7 +804,12 @@ export async function recordProposalStep(
 				params: { days: view.publicNoticeDays }
 			});
 	}
-	if (step === 'township_review' && proposal.noticeUntil && !dated && happenedOn <= proposal.noticeUntil)
+	if (
+		step === 'township_review' &&
+		proposal.noticeUntil &&
+		!dated &&
+		happenedOn <= proposal.noticeUntil
+	)
 		issues.push({
 			field: 'happenedOn',
 			key: 'proposals_error_notice_running',
@@ -853,14 +860,25 @@ export async function recordProposalStep(
 			entity: 'household',
 			entityId: proposal.householdId,
 			before: { proposal: proposalId, status: proposal.status },
-			after: { proposal: proposalId, status, happenedOn, byName, findings, reason, noticeFrom, noticeUntil }
+			after: {
+				proposal: proposalId,
+				status,
+				happenedOn,
+				byName,
+				findings,
+				reason,
+				noticeFrom,
+				noticeUntil
+			}
 		});
 		return status;
 	});
 }
 
 function daysBetween(from: string, until: string): number {
-	return Math.round((Date.parse(`${until}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+	return Math.round(
+		(Date.parse(`${until}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000
+	);
 }
 
 /** What county approval changes on the household's monitoring record, dated, kept. */
@@ -888,7 +906,9 @@ async function applyApproval(tx: Tx, actor: UserActor, proposal: Proposal, appro
 			});
 		await tx
 			.delete(monitoringRisks)
-			.where(and(eq(monitoringRisks.countyId, countyId), eq(monitoringRisks.householdId, householdId)));
+			.where(
+				and(eq(monitoringRisks.countyId, countyId), eq(monitoringRisks.householdId, householdId))
+			);
 		await tx
 			.insert(monitoringRisks)
 			.values(proposal.risks.map((risk) => ({ countyId, householdId, risk })));
@@ -907,7 +927,10 @@ async function applyApproval(tx: Tx, actor: UserActor, proposal: Proposal, appro
 				updatedAt: new Date()
 			})
 			.where(
-				and(eq(monitoringRecords.countyId, countyId), eq(monitoringRecords.householdId, householdId))
+				and(
+					eq(monitoringRecords.countyId, countyId),
+					eq(monitoringRecords.householdId, householdId)
+				)
 			);
 	}
 	await tx.insert(monitoringHistory).values({
