@@ -13,6 +13,7 @@ import {
 	actorFor,
 	addFactoryWorld,
 	addPlantingWorld,
+	addProposalWorld,
 	buildWorld,
 	identityNumber,
 	type FactoryWorld,
@@ -189,6 +190,7 @@ let database: Database;
 let world: World;
 let factoryWorld: FactoryWorld;
 let plantingWorld: PlantingWorld;
+let proposalId = '';
 let headId = '';
 const actors = new Map<Persona, { user: UserActor; sessionId: string } | null>();
 
@@ -211,7 +213,8 @@ function paramsFor(routeId: string): Record<string, string> {
 		factory: factoryWorld.factoryId,
 		job: factoryWorld.jobId,
 		season: plantingWorld.seasonId,
-		plot: plantingWorld.plotId
+		plot: plantingWorld.plotId,
+		proposal: proposalId
 	};
 	const names = [...routeId.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
 	return Object.fromEntries(names.map((n) => [n, all[n]]));
@@ -324,6 +327,7 @@ beforeAll(async () => {
 	world = await buildWorld(database.db);
 	factoryWorld = await addFactoryWorld(database.db, world);
 	plantingWorld = await addPlantingWorld(database.db, world);
+	proposalId = await addProposalWorld(database.db, world);
 	actors.set('admin', await actorFor(database.db, world.userIds.admin));
 	headId = await headOf(world.households.inScope);
 	await countWrites();

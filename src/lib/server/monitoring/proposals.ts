@@ -9,6 +9,7 @@ import { recordAudit } from '../audit';
 import type { UserActor } from '../auth/actor';
 import { canSeeHousehold, householdScope, townshipOf } from '../auth/scope';
 import { DomainError, type FieldIssue } from '../errors';
+import { divisions } from '../divisions/schema';
 import { households, members } from '../households/schema';
 import { addDays, perCapitaNetIncomes } from '../income';
 import { householdStandings, ledgerEntries } from '../income/schema';
@@ -944,4 +945,35 @@ async function applyApproval(tx: Tx, actor: UserActor, proposal: Proposal, appro
 		recordedBy: actor.userId
 	});
 	await recheckHousehold(tx, countyId, householdId);
+}
+
+/** A household in the actor's scope by its registry number (户编号), or a field message. */
+export async function householdIdByNumber(
+	db: Db,
+	actor: UserActor,
+	householdNumber: unknown
+): Promise<string> {
+	const number = textInput(householdNumber, 40, 'householdNumber');
+	if (!canReview(actor)) throw DomainError.notFound();
+	const [row] = number
+		? await db
+				.select({ id: households.id })
+				.from(households)
+				.where(and(householdScope(actor), eq(households.householdNumber, number)))
+		: [];
+	if (!row) throw DomainError.invalid('householdNumber', 'proposals_error_household_number');
+	return row.id;
+}
+
+/** Names of townships and villages by code, for lists that show where a household lives. */
+export async function placeNames(db: Db, codes: string[]): Promise<Record<string, string>> {
+	const wanted = [...new Set(codes.flatMap((c) => [c, townshipOf(c)]))].filter((c) =>
+		/^\d{9}(\d{3})?$/.test(c)
+	);
+	if (wanted.length === 0) return {};
+	const rows = await db
+		.select({ code: divisions.code, name: divisions.name })
+		.from(divisions)
+		.where(inArray(divisions.code, wanted));
+	return Object.fromEntries(rows.map((r) => [r.code, r.name]));
 }

@@ -20,29 +20,36 @@ type Params = Record<string, number | string>;
 
 export const QUALITY_RULE_CODES = DEFAULT_RULES.map((r) => r.code);
 
-/** Inserts the default rules a county does not have yet (never overwrites its own). */
-export async function ensureQualityRules(db: Db, countyId: string): Promise<void> {
-	await db
-		.insert(qualityRules)
-		.values(
-			DEFAULT_RULES.map((r) => ({
-				countyId,
-				code: r.code,
-				descriptionZh: r.zh,
-				descriptionEn: r.en,
-				fixZh: r.fixZh,
-				fixEn: r.fixEn,
-				params: r.params as Params
-			}))
-		)
-		.onConflictDoNothing();
+function defaultRows(countyId: string) {
+	return DEFAULT_RULES.map((r) => ({
+		countyId,
+		code: r.code,
+		descriptionZh: r.zh,
+		descriptionEn: r.en,
+		fixZh: r.fixZh,
+		fixEn: r.fixEn,
+		enabled: true,
+		params: r.params as Params
+	}));
 }
 
+/** Inserts the default rules a county does not have yet (never overwrites its own). */
+export async function ensureQualityRules(db: Db, countyId: string): Promise<void> {
+	await db.insert(qualityRules).values(defaultRows(countyId)).onConflictDoNothing();
+}
+
+/**
+ * The county's rules: its own rows, and the defaults where it has none yet. Reading never
+ * writes; the defaults are stored when the county first changes a rule or runs the checks.
+ */
 export async function listQualityRules(db: Db, countyId: string): Promise<QualityRule[]> {
-	await ensureQualityRules(db, countyId);
-	const rules = await db.select().from(qualityRules).where(eq(qualityRules.countyId, countyId));
-	const order = new Map(QUALITY_RULE_CODES.map((c, i) => [c, i]));
-	return rules.sort((a, b) => (order.get(a.code) ?? 99) - (order.get(b.code) ?? 99));
+	const stored = await db.select().from(qualityRules).where(eq(qualityRules.countyId, countyId));
+	const byCode = new Map(stored.map((r) => [r.code, r]));
+	const defaults = defaultRows(countyId).map(
+		(d) => byCode.get(d.code) ?? { ...d, updatedAt: new Date(0) }
+	);
+	const known = new Set(QUALITY_RULE_CODES);
+	return [...defaults, ...stored.filter((r) => !known.has(r.code))];
 }
 
 interface RuleContext {
@@ -221,6 +228,7 @@ export async function runQualityChecks(
 	businessDate: string,
 	codes?: string[]
 ): Promise<{ findings: number }> {
+	await ensureQualityRules(db, countyId);
 	const rules = (await listQualityRules(db, countyId)).filter(
 		(r) => !codes || codes.includes(r.code)
 	);
@@ -366,7 +374,8 @@ export async function setQualityRule(
 	input: { enabled: unknown; params: Record<string, unknown> },
 	today: string
 ): Promise<void> {
-	if (actor.role !== 'county_admin') throw DomainError.notFound();
+	if (actor.role !== 'county_admin' || !QUALITY_RULE_CODES.includes(code))
+		throw DomainError.notFound();
 	const rules = await listQualityRules(db, actor.countyId);
 	const rule = rules.find((r) => r.code === code);
 	if (!rule) throw DomainError.notFound();
@@ -399,6 +408,7 @@ export async function setQualityRule(
 	if (issues.length) throw new DomainError('invalid', issues);
 	const enabled = input.enabled === true || input.enabled === 'on' || input.enabled === 'true';
 	await inTransaction(db, async (tx) => {
+		await ensureQualityRules(tx, actor.countyId);
 		await tx
 			.update(qualityRules)
 			.set({ enabled, params, updatedAt: new Date() })
