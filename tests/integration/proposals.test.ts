@@ -257,6 +257,26 @@ describe('elimination candidates', () => {
 				)
 			)
 		).toEqual(['householdId:proposals_error_open_warning']);
+		expect(
+			await issueKeys(
+				proposeHousehold(
+					db,
+					staff,
+					{ kind: 'eliminate', householdId: fiveMonths, eliminationMethod: '帮扶消除' },
+					TODAY
+				)
+			)
+		).toEqual(['householdId:proposals_error_not_stable']);
+		expect(
+			await issueKeys(
+				proposeHousehold(
+					db,
+					staff,
+					{ kind: 'eliminate', householdId: expense, eliminationMethod: '帮扶消除' },
+					TODAY
+				)
+			)
+		).toEqual(['householdId:proposals_error_expense_unresolved']);
 	});
 });
 

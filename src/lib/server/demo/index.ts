@@ -13,14 +13,18 @@ import { counties, divisions } from '../divisions/schema';
 import { factories, factoryJobs, factoryOwners, factoryWages } from '../factories/schema';
 import { households, members, membershipEvents } from '../households/schema';
 import { postLedgerEntries, type Posting } from '../income';
-import { ledgerEntries } from '../income/schema';
+import { householdStandings, ledgerEntries } from '../income/schema';
 import { writeMonitoringRecord } from '../monitoring';
 import {
 	assistanceMeasures,
 	countyOptions,
 	monitoringHistory,
+	monitoringProposals,
 	monitoringRecords,
-	monitoringRisks
+	monitoringRisks,
+	proposalSteps,
+	qualityFindings,
+	qualityRules
 } from '../monitoring/schema';
 import {
 	pickingEntries,
@@ -42,6 +46,8 @@ import {
 import { DEMO_MONITORING_LINE_FEN, DEMO_MONITORING_SEED, generateDemoLife } from './monitoring';
 import { seedDemoFactories } from './factories';
 import { seedDemoPlanting } from './planting';
+import { seedDemoProposals } from './proposals';
+import { todayInChina } from '../../format';
 
 export { DEMO_COUNTY_CODE } from './generate';
 
@@ -177,6 +183,7 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 
 		await seedDemoFactories(tx, county.id);
 		await seedDemoPlanting(tx, county.id);
+		await seedDemoProposals(tx, county.id, todayInChina());
 		await recordAudit(tx, actor, {
 			countyId: county.id,
 			action: 'demo.seed',
@@ -227,6 +234,10 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	userTownships,
 	users,
 	ledgerEntries,
+	householdStandings,
+	proposalSteps,
+	monitoringProposals,
+	qualityFindings,
 	assistanceMeasures,
 	monitoringHistory,
 	monitoringRisks,
@@ -236,6 +247,7 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	households,
 	auditLog,
 	countyOptions,
+	qualityRules,
 	countySettings,
 	monitoringLines,
 	divisions,

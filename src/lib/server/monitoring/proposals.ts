@@ -529,6 +529,15 @@ export async function proposeHousehold(
 				issues.push({ field: 'householdId', key: 'proposals_error_open_warning' });
 			if (check.noLabourTransfersOnly)
 				issues.push({ field: 'householdId', key: 'proposals_error_no_labour_transfers' });
+			// The county notices' rule: N months above the line, the causing expense resolved.
+			if (check.monthsAbove < check.monthEnds.length)
+				issues.push({
+					field: 'householdId',
+					key: 'proposals_error_not_stable',
+					params: { months: check.monthEnds.length }
+				});
+			if (check.largeExpenseInWindow)
+				issues.push({ field: 'householdId', key: 'proposals_error_expense_unresolved' });
 			evidence = {
 				monthEnds: check.monthEnds,
 				perCapitaFen: check.perCapita,
