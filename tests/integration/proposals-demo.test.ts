@@ -41,6 +41,7 @@ describe('the demo county’s proposals and findings', () => {
 		expect((await eliminationCandidates(database.db, staff, TODAY)).length).toBeGreaterThan(0);
 		expect((await eliminationCandidates(database.db, admin, TODAY)).length).toBeGreaterThan(1);
 		expect((await identificationCandidates(database.db, admin)).length).toBeGreaterThan(0);
+		expect((await identificationCandidates(database.db, staff)).length).toBeGreaterThan(0);
 	});
 
 	it('has proposals of both kinds at several steps', async () => {

@@ -6,7 +6,7 @@ import type { Db } from '../db';
 import { newId } from '../db/ids';
 import { systemActor } from '../auth/actor';
 import { households, members } from '../households/schema';
-import { addDays, perCapitaNetIncomes, postLedgerEntries, type Posting } from '../income';
+import { addDays, incomeStanding, postLedgerEntries, type Posting } from '../income';
 import { householdStandings, ledgerEntries } from '../income/schema';
 import { runQualityChecks } from '../monitoring/quality';
 import {
@@ -16,7 +16,7 @@ import {
 	type ProposalStatus,
 	type ProposalStep
 } from '../monitoring/schema';
-import { getCountySettings, monitoringLineFor } from '../settings';
+import { getCountySettings } from '../settings';
 import REGISTRY from '../../registry-words.json';
 
 /** The demo staff account's townships: 东代固镇 and 前大磨乡. */
@@ -43,51 +43,92 @@ async function fillMissingStandings(tx: Db, countyId: string, today: string): Pr
 	).map((r) => r.id);
 	if (ids.length === 0) return;
 	const from = addDays(`${Number(today.slice(0, 4)) - 1}${today.slice(4)}`, 1);
-	const [perCapita, lineFen, settings, expenses] = await Promise.all([
-		perCapitaNetIncomes(tx, countyId, ids, today),
-		monitoringLineFor(tx, countyId, Number(today.slice(0, 4))),
-		getCountySettings(tx, countyId),
-		tx
-			.select({
-				householdId: ledgerEntries.householdId,
-				total: sql<string>`sum(${ledgerEntries.amountFen})`
-			})
-			.from(ledgerEntries)
-			.where(
-				and(
-					eq(ledgerEntries.countyId, countyId),
-					eq(ledgerEntries.kind, 'large_expense'),
-					gte(ledgerEntries.businessDate, from)
-				)
+	const settings = await getCountySettings(tx, countyId);
+	const expenses = await tx
+		.select({
+			householdId: ledgerEntries.householdId,
+			total: sql<string>`sum(${ledgerEntries.amountFen})`
+		})
+		.from(ledgerEntries)
+		.where(
+			and(
+				eq(ledgerEntries.countyId, countyId),
+				eq(ledgerEntries.kind, 'large_expense'),
+				gte(ledgerEntries.businessDate, from)
 			)
-			.groupBy(ledgerEntries.householdId)
-	]);
+		)
+		.groupBy(ledgerEntries.householdId);
 	const expense = new Map(expenses.map((e) => [e.householdId, Number(e.total)]));
-	const rows = ids.map((householdId) => {
-		const value = perCapita.get(householdId) ?? null;
-		const below = value === null || lineFen === null ? null : value < lineFen;
-		return {
+	const rows = [];
+	for (const householdId of ids) {
+		const s = await incomeStanding(tx, countyId, householdId, today);
+		rows.push({
 			countyId,
 			householdId,
 			evaluatedOn: today,
-			netFen: 0,
-			residents: 0,
-			perCapitaFen: value,
-			lineFen,
-			belowLine: below,
+			netFen: s.netFen,
+			residents: s.residents,
+			perCapitaFen: s.perCapitaFen,
+			lineFen: s.lineFen,
+			belowLine: s.belowLine,
 			nearLine:
-				below === false &&
-				lineFen !== null &&
-				value! * 100 < lineFen * (100 + settings.nearLineMarginPct),
+				s.belowLine === false &&
+				s.lineFen !== null &&
+				s.perCapitaFen! * 100 < s.lineFen * (100 + settings.nearLineMarginPct),
 			largeExpenseFen: expense.get(householdId) ?? 0,
 			reason: 'demo'
-		};
-	});
+		});
+	}
 	for (let i = 0; i < rows.length; i += 500)
 		await tx
 			.insert(householdStandings)
 			.values(rows.slice(i, i + 500))
 			.onConflictDoNothing();
+}
+
+/**
+ * Two ordinary families of the staff townships lose their sheep this year: the feed and
+ * the lambs bought count as production costs, and their net income falls below the line.
+ */
+async function failedSheepVenture(tx: Db, countyId: string, today: string): Promise<void> {
+	const ordinary = await tx
+		.select({ id: households.id })
+		.from(households)
+		.leftJoin(
+			monitoringRecords,
+			and(
+				eq(monitoringRecords.countyId, households.countyId),
+				eq(monitoringRecords.householdId, households.id)
+			)
+		)
+		.where(
+			and(
+				eq(households.countyId, countyId),
+				inArray(sql`left(${households.villageCode}, 9)`, STAFF_TOWNSHIPS),
+				sql`coalesce(${monitoringRecords.status}, 'not_monitored') = 'not_monitored'`
+			)
+		)
+		.orderBy(asc(households.householdNumber))
+		.limit(2);
+	const postings: Posting[] = [];
+	for (const h of ordinary) {
+		const s = await incomeStanding(tx, countyId, h.id, today);
+		if (s.perCapitaFen === null || s.lineFen === null || s.residents === 0) continue;
+		// Down to 60% of the line per person.
+		const cost = s.netFen - Math.trunc((s.lineFen * 6) / 10) * s.residents;
+		if (cost <= 0) continue;
+		postings.push({
+			countyId,
+			householdId: h.id,
+			businessDate: addDays(today, -40),
+			amountFen: cost,
+			kind: 'production_cost',
+			subtype: 'production_cost',
+			source: 'manual',
+			note: '羊得病死了，饲料和买羊羔的钱'
+		});
+	}
+	await postLedgerEntries(tx, systemActor('demo'), postings);
 }
 
 /** The demo staff's households first, so their lists have something to show. */
@@ -250,6 +291,7 @@ export async function seedDemoProposals(tx: Db, countyId: string, today: string)
 		}
 	}
 	await postLedgerEntries(tx, systemActor('demo'), postings);
+	await failedSheepVenture(tx, countyId, today);
 	await fillMissingStandings(tx, countyId, today);
 
 	// A month in hospital: three households just above the line pay a large medical bill,
@@ -339,7 +381,8 @@ export async function seedDemoProposals(tx: Db, countyId: string, today: string)
 		'township_reviewed'
 	];
 	const risks = [['illness'], ['disaster'], ['accident', 'illness'], ['unstable_employment']];
-	for (const [i, h] of below.slice(0, Math.min(4, below.length - 1)).entries())
+	// The first (a staff household) stays a candidate; the next four are on their way.
+	for (const [i, h] of below.slice(1, 5).entries())
 		await insertProposal(tx, countyId, today, h.id, 'identify', identifyStages[i], {
 			category: i === 2 ? 'sudden' : 'marginal',
 			risks: risks[i],

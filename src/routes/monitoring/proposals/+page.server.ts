@@ -36,6 +36,7 @@ export const load: PageServerLoad = async (event) => {
 	]);
 	const villages = [...identify, ...eliminate, ...open, ...decided].map((h) => h.villageCode);
 	return {
+		today,
 		identify,
 		eliminate,
 		open,
@@ -65,7 +66,8 @@ export const actions: Actions = {
 					category: formText(data, 'category'),
 					risks: data.getAll('risks'),
 					eliminationMethod: formText(data, 'eliminationMethod'),
-					note: formText(data, 'note')
+					note: formText(data, 'note'),
+					proposedOn: formText(data, 'proposedOn')
 				},
 				todayInChina()
 			);
