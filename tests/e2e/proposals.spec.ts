@@ -24,7 +24,7 @@ test('staff propose elimination and walk the steps; the county approves', async 
 	await signIn(page, 'staff', 'weixian-staff');
 	await page.getByRole('link', { name: '识别和风险消除' }).first().click();
 	await expect(page.getByRole('heading', { level: 1, name: '识别和风险消除' })).toBeVisible();
-	await page.screenshot({ path: `${SHOTS}/proposals-list-360.png`, fullPage: true });
+	await page.screenshot({ path: `${SHOTS}/proposals-list-360.png` });
 
 	const candidates = page.getByRole('region', { name: '可以提议消除风险的监测户' });
 	const first = candidates.locator('ul.list > li').first();
@@ -95,5 +95,7 @@ test('the data-quality page lists findings per township with how to fix them', a
 	const findings = page.getByRole('region', { name: '疑点明细' }).locator('ul.findings > li');
 	await expect(findings.first()).toBeVisible();
 	await expect(findings.first()).toContainText('怎么改：');
-	await page.screenshot({ path: `${SHOTS}/quality-360.png`, fullPage: true });
+	await page.screenshot({ path: `${SHOTS}/quality-360.png` });
+	await findings.first().scrollIntoViewIfNeeded();
+	await page.screenshot({ path: `${SHOTS}/quality-finding-360.png` });
 });
