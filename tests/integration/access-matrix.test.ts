@@ -14,6 +14,7 @@ import { postLedgerEntry } from '../../src/lib/server/income';
 import { actorFor, addFactoryWorld, buildWorld, type FactoryWorld, type World } from './fixtures';
 import { addPickingEntry, addPlantingWorld, type PlantingWorld } from './fixtures';
 import { addInsuranceWorld, type InsuranceWorld } from './fixtures';
+import { addProposalWorld } from './fixtures';
 import { freshDatabase } from './helpers';
 import { discover, requestEvent, type Entry } from './routes';
 
@@ -332,7 +333,29 @@ const MATRIX: Record<string, Case> = {
 	'/insurance/claims/[claim]/investigate load': { expect: only('admin', 'staffIn') },
 	'/insurance/claims/[claim]/investigate action:default': { expect: only('admin', 'staffIn') },
 	'/households/[id]/card load': { expect: only('admin', 'staffIn') },
-	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') }
+	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') },
+	// proposals: routes below
+	// Identification and elimination proposals: staff in their townships, admins in the
+	// county; the fixture proposal is for a household of staffIn's township. Only the county
+	// approves. Empty forms are refused by the domain, so nothing moves.
+	'/monitoring/proposals load': { expect: only(...STAFF) },
+	'/monitoring/proposals action:propose': {
+		expect: only('admin', 'staffIn'),
+		form: ({ world }) => ({ kind: 'identify', householdId: world.households.inScope })
+	},
+	'/monitoring/proposals/[proposal] load': { expect: only('admin', 'staffIn') },
+	'/monitoring/proposals/[proposal] action:verify': { expect: only('admin', 'staffIn') },
+	'/monitoring/proposals/[proposal] action:review': { expect: only('admin', 'staffIn') },
+	'/monitoring/proposals/[proposal] action:township': { expect: only('admin', 'staffIn') },
+	'/monitoring/proposals/[proposal] action:approve': { expect: only('admin') },
+	'/monitoring/proposals/[proposal] action:reject': { expect: only('admin', 'staffIn') },
+	// Data-quality findings: staff see their townships; admins switch rules and run checks.
+	'/monitoring/quality load': { expect: only(...STAFF) },
+	'/monitoring/quality action:rule': {
+		expect: only(...ADMINS),
+		form: () => ({ code: 'phone_invalid', enabled: 'on' })
+	},
+	'/monitoring/quality action:run': { expect: only(...ADMINS) }
 };
 
 /** The head of a household, for the forms that act on one member. */
@@ -349,6 +372,7 @@ let world: World;
 let factoryWorld: FactoryWorld;
 let plantingWorld: PlantingWorld;
 let insuranceWorld: InsuranceWorld;
+let proposalId = '';
 const actors = new Map<Persona, { user: UserActor; sessionId: string } | null>();
 
 beforeAll(async () => {
@@ -358,6 +382,7 @@ beforeAll(async () => {
 	factoryWorld = await addFactoryWorld(database.db, world);
 	plantingWorld = await addPlantingWorld(database.db, world);
 	insuranceWorld = await addInsuranceWorld(database.db, world);
+	proposalId = await addProposalWorld(database.db, world);
 	const ids: Record<Exclude<Persona, 'anon'>, string> = world.userIds as unknown as Record<
 		Exclude<Persona, 'anon'>,
 		string
@@ -382,7 +407,8 @@ function paramsFor(routeId: string): Record<string, string> {
 		season: plantingWorld.seasonId,
 		plot: plantingWorld.plotId,
 		scheme: insuranceWorld.schemeId,
-		claim: insuranceWorld.claimId
+		claim: insuranceWorld.claimId,
+		proposal: proposalId
 	};
 	const names = [...routeId.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
 	return Object.fromEntries(names.map((n) => [n, all[n]]));

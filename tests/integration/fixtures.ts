@@ -352,3 +352,32 @@ export async function addInsuranceWorld(db: Db, world: World): Promise<Insurance
 	);
 	return { schemeId: scheme.id, policyId: policy.id, claimId: claim.id };
 }
+
+/**
+ * An identification proposal, just proposed, for `households.inScope` (staffIn's township):
+ * the [proposal] parameter of the proposal pages.
+ */
+export async function addProposalWorld(db: Db, world: World): Promise<string> {
+	const { monitoringProposals, proposalSteps } =
+		await import('../../src/lib/server/monitoring/schema');
+	const id = newId();
+	await db.insert(monitoringProposals).values({
+		countyId: world.countyA.id,
+		id,
+		householdId: world.households.inScope,
+		kind: 'identify',
+		category: 'marginal',
+		risks: ['illness'],
+		proposedOn: '2026-01-05',
+		proposedBy: world.userIds.staffIn
+	});
+	await db.insert(proposalSteps).values({
+		countyId: world.countyA.id,
+		id: newId(),
+		proposalId: id,
+		step: 'proposed',
+		happenedOn: '2026-01-05',
+		byName: 'staffin'
+	});
+	return id;
+}

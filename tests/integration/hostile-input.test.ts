@@ -14,6 +14,7 @@ import {
 	addFactoryWorld,
 	addInsuranceWorld,
 	addPlantingWorld,
+	addProposalWorld,
 	buildWorld,
 	identityNumber,
 	type FactoryWorld,
@@ -198,6 +199,7 @@ let world: World;
 let factoryWorld: FactoryWorld;
 let plantingWorld: PlantingWorld;
 let insuranceWorld: InsuranceWorld;
+let proposalId = '';
 let headId = '';
 const actors = new Map<Persona, { user: UserActor; sessionId: string } | null>();
 
@@ -222,7 +224,8 @@ function paramsFor(routeId: string): Record<string, string> {
 		season: plantingWorld.seasonId,
 		plot: plantingWorld.plotId,
 		scheme: insuranceWorld.schemeId,
-		claim: insuranceWorld.claimId
+		claim: insuranceWorld.claimId,
+		proposal: proposalId
 	};
 	const names = [...routeId.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
 	return Object.fromEntries(names.map((n) => [n, all[n]]));
@@ -336,6 +339,7 @@ beforeAll(async () => {
 	factoryWorld = await addFactoryWorld(database.db, world);
 	plantingWorld = await addPlantingWorld(database.db, world);
 	insuranceWorld = await addInsuranceWorld(database.db, world);
+	proposalId = await addProposalWorld(database.db, world);
 	actors.set('admin', await actorFor(database.db, world.userIds.admin));
 	headId = await headOf(world.households.inScope);
 	await countWrites();

@@ -20,14 +20,18 @@ import { counties, divisions } from '../divisions/schema';
 import { factories, factoryJobs, factoryOwners, factoryWages } from '../factories/schema';
 import { households, members, membershipEvents } from '../households/schema';
 import { postLedgerEntries, type Posting } from '../income';
-import { ledgerEntries } from '../income/schema';
+import { householdStandings, ledgerEntries } from '../income/schema';
 import { writeMonitoringRecord } from '../monitoring';
 import {
 	assistanceMeasures,
 	countyOptions,
 	monitoringHistory,
+	monitoringProposals,
 	monitoringRecords,
-	monitoringRisks
+	monitoringRisks,
+	proposalSteps,
+	qualityFindings,
+	qualityRules
 } from '../monitoring/schema';
 import {
 	pickingEntries,
@@ -60,6 +64,8 @@ import {
 	insurancePolicies,
 	insuranceSchemes
 } from '../insurance/schema';
+import { seedDemoProposals } from './proposals';
+import { todayInChina } from '../../format';
 
 export { DEMO_COUNTY_CODE } from './generate';
 
@@ -199,6 +205,7 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 		await seedDemoPlanting(tx, county.id);
 		// After the ledger and the plots: its payouts are real claims, posted once.
 		await seedDemoInsurance(tx, county.id);
+		await seedDemoProposals(tx, county.id, todayInChina());
 		await recordAudit(tx, actor, {
 			countyId: county.id,
 			action: 'demo.seed',
@@ -262,6 +269,10 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	userVillages,
 	users,
 	ledgerEntries,
+	householdStandings,
+	proposalSteps,
+	monitoringProposals,
+	qualityFindings,
 	assistanceMeasures,
 	monitoringHistory,
 	monitoringRisks,
@@ -271,6 +282,7 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	households,
 	auditLog,
 	countyOptions,
+	qualityRules,
 	countySettings,
 	monitoringLines,
 	divisions,

@@ -11,6 +11,7 @@ import type { UserActor } from '../auth/actor';
 import { divisions, villageAliases } from '../divisions/schema';
 import { DomainError } from '../errors';
 import { getCountyOptions, monitoringRowsOf, type CountyOptions } from '../monitoring';
+import { runQualityChecks } from '../monitoring/quality';
 import {
 	assistanceMeasures,
 	monitoringHistory,
@@ -906,6 +907,9 @@ export async function applyImport(
 		'village_aliases',
 		'audit_log'
 	]);
+	// Thousands of households changed at once: the county's data-quality findings are
+	// re-checked set-based after the import, on fresh statistics, not household by household.
+	await runQualityChecks(db, countyId, today);
 	return imported;
 }
 

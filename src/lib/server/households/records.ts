@@ -5,6 +5,7 @@ import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { newId, isUuid } from '../db/ids';
 import { recordAudit } from '../audit';
+import { recheckHousehold } from '../monitoring/quality';
 import type { UserActor } from '../auth/actor';
 import { canSeeHousehold, canSeeVillage } from '../auth/scope';
 import { divisions } from '../divisions/schema';
@@ -259,6 +260,8 @@ export async function createHousehold(
 			happenedOn: registeredOn,
 			recordedBy: actor.userId
 		});
+		// The data-quality findings of the household follow its records.
+		await recheckHousehold(tx, actor.countyId, id);
 		await recordAudit(tx, actor, {
 			countyId: actor.countyId,
 			action: 'households.create',
@@ -283,6 +286,8 @@ export async function updateHousehold(
 			.update(households)
 			.set({ ...after, updatedAt: new Date() })
 			.where(and(eq(households.countyId, actor.countyId), eq(households.id, householdId)));
+		// The data-quality findings of the household follow its records.
+		await recheckHousehold(tx, actor.countyId, householdId);
 		await recordAudit(tx, actor, {
 			countyId: actor.countyId,
 			action: 'households.update',
@@ -368,6 +373,8 @@ export async function addMember(
 			happenedOn,
 			recordedBy: actor.userId
 		});
+		// The data-quality findings of the household follow its records.
+		await recheckHousehold(tx, actor.countyId, householdId);
 		await recordAudit(tx, actor, {
 			countyId: actor.countyId,
 			action: 'members.join',
@@ -413,6 +420,8 @@ export async function updateMember(
 				updatedAt: new Date()
 			})
 			.where(and(eq(members.countyId, actor.countyId), eq(members.id, memberId)));
+		// The data-quality findings of the household follow its records.
+		await recheckHousehold(tx, actor.countyId, householdId);
 		await recordAudit(tx, actor, {
 			countyId: actor.countyId,
 			action: 'members.update',
@@ -494,6 +503,8 @@ export async function memberLeaves(
 			note: text(input.note, 200, 'note') || null,
 			recordedBy: actor.userId
 		});
+		// The data-quality findings of the household follow its records.
+		await recheckHousehold(tx, actor.countyId, householdId);
 		await recordAudit(tx, actor, {
 			countyId: actor.countyId,
 			action: 'members.leave',

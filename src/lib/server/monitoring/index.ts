@@ -3,6 +3,7 @@ import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { newId } from '../db/ids';
 import { recordAudit } from '../audit';
+import { recheckHousehold } from './quality';
 import type { Actor, UserActor } from '../auth/actor';
 import { editableHousehold } from '../households/records';
 import { DomainError, type FieldIssue } from '../errors';
@@ -271,6 +272,7 @@ export async function updateMonitoring(
 				recordedBy: actor.userId
 			});
 		}
+		await recheckHousehold(tx, household.countyId, householdId);
 		await recordAudit(tx, actor, {
 			countyId: household.countyId,
 			action: 'monitoring.update',
@@ -375,6 +377,7 @@ export async function addMeasure(
 			recordedBy: actor.userId
 		};
 		await tx.insert(assistanceMeasures).values(row);
+		await recheckHousehold(tx, household.countyId, householdId);
 		await recordAudit(tx, actor, {
 			countyId: household.countyId,
 			action: 'monitoring.measure_add',
