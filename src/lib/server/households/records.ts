@@ -5,6 +5,7 @@ import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { newId, isUuid } from '../db/ids';
 import { recordAudit } from '../audit';
+import { refreshStandings } from '../income/standings';
 import type { UserActor } from '../auth/actor';
 import { canSeeHousehold, canSeeVillage } from '../auth/scope';
 import { divisions } from '../divisions/schema';
@@ -259,6 +260,7 @@ export async function createHousehold(
 			happenedOn: registeredOn,
 			recordedBy: actor.userId
 		});
+		await refreshStandings(tx, actor.countyId, [id], 'membership');
 		await recordAudit(tx, actor, {
 			countyId: actor.countyId,
 			action: 'households.create',
@@ -368,6 +370,13 @@ export async function addMember(
 			happenedOn,
 			recordedBy: actor.userId
 		});
+		// Someone moving in from another household changes both households' divisors.
+		await refreshStandings(
+			tx,
+			actor.countyId,
+			existing ? [householdId, existing.householdId] : [householdId],
+			'membership'
+		);
 		await recordAudit(tx, actor, {
 			countyId: actor.countyId,
 			action: 'members.join',
@@ -413,6 +422,9 @@ export async function updateMember(
 				updatedAt: new Date()
 			})
 			.where(and(eq(members.countyId, actor.countyId), eq(members.id, memberId)));
+		// Living at home or away (常住) changes the divisor of per-capita income.
+		if (value.resident !== member.resident)
+			await refreshStandings(tx, actor.countyId, [householdId], 'membership');
 		await recordAudit(tx, actor, {
 			countyId: actor.countyId,
 			action: 'members.update',
@@ -482,7 +494,8 @@ export async function memberLeaves(
 		if (remaining.length === 0) throw DomainError.invalid('', 'members_error_last_member');
 		await tx
 			.update(members)
-			.set({ current: false, resident: false, updatedAt: new Date() })
+			// resident stays as it was: it still tells whether they counted before leaving.
+			.set({ current: false, updatedAt: new Date() })
 			.where(and(eq(members.countyId, actor.countyId), eq(members.id, memberId)));
 		await tx.insert(membershipEvents).values({
 			countyId: actor.countyId,
@@ -494,6 +507,7 @@ export async function memberLeaves(
 			note: text(input.note, 200, 'note') || null,
 			recordedBy: actor.userId
 		});
+		await refreshStandings(tx, actor.countyId, [householdId], 'membership');
 		await recordAudit(tx, actor, {
 			countyId: actor.countyId,
 			action: 'members.leave',
