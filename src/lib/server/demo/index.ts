@@ -13,7 +13,8 @@ import { counties, divisions } from '../divisions/schema';
 import { factories, factoryJobs, factoryOwners, factoryWages } from '../factories/schema';
 import { households, members, membershipEvents } from '../households/schema';
 import { postLedgerEntries, type Posting } from '../income';
-import { ledgerEntries } from '../income/schema';
+import { householdStandings, ledgerEntries } from '../income/schema';
+import { reevaluateCounty } from '../income/standings';
 import { writeMonitoringRecord } from '../monitoring';
 import {
 	assistanceMeasures,
@@ -202,6 +203,9 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 		};
 	});
 	await analyzeAfterBulkWrite(db, 'demo', 'all');
+	// The lines were set after the postings: every standing is evaluated once more, and the
+	// households without postings get theirs.
+	if (seeded.postings > 0) await reevaluateCounty(db, systemActor('demo'), seeded.countyId, 'demo');
 	return seeded;
 }
 
@@ -227,6 +231,7 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	userTownships,
 	users,
 	ledgerEntries,
+	householdStandings,
 	assistanceMeasures,
 	monitoringHistory,
 	monitoringRisks,

@@ -144,7 +144,7 @@ export interface MembershipEventRow {
 	memberId: string;
 	kind: MembershipEventKind;
 	happenedOn: string;
-	/** Ties on one day are broken by the order they were recorded (then by id). */
+	/** Ties on one day are broken by the order they were recorded: UUIDv7 ids sort so. */
 	order: string;
 }
 
@@ -344,7 +344,6 @@ export async function membershipOf(
 			memberId: membershipEvents.memberId,
 			kind: membershipEvents.kind,
 			happenedOn: membershipEvents.happenedOn,
-			recordedAt: membershipEvents.recordedAt,
 			id: membershipEvents.id
 		})
 		.from(membershipEvents)
@@ -380,7 +379,7 @@ export async function membershipOf(
 			memberId: e.memberId,
 			kind: e.kind,
 			happenedOn: e.happenedOn,
-			order: `${e.recordedAt.toISOString()}/${e.id}`
+			order: e.id
 		}))
 	};
 }

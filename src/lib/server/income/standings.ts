@@ -36,14 +36,14 @@ const list = (values: readonly string[]) =>
 	);
 
 /**
- * The upsert for the households `pick(column)` selects. One statement: ledger sums of the
- * window, resident counts on the date, the line of its year.
+ * The standing of the households `pick(column)` selects, on a date, as a SELECT of
+ * (household_id, net, residents, per_capita, line, large, below_line, near_line): the
+ * ledger sums of the window, resident counts on the date, the line of its year.
  */
-function standingsUpsert(
+export function standingsSelect(
 	countyId: string,
 	onDate: string,
 	marginPct: number,
-	reason: string,
 	pick: (column: SQL) => SQL
 ): SQL {
 	const from = windowStart(onDate);
@@ -97,13 +97,29 @@ with ev as (
 ), calc as (
 	select *, case when n > 0 then net / n end as pc from counted
 )
+select household_id, net, n as residents, pc as per_capita, line, large,
+	case when pc is null or line is null then null else pc < line end as below_line,
+	coalesce(pc >= line and pc * 100 < line * (100 + ${marginPct}::int), false) as near_line
+from calc`;
+}
+
+/**
+ * The upsert of standingsSelect's rows (exported for the bench, which times it bare over
+ * a whole county).
+ */
+export function standingsUpsert(
+	countyId: string,
+	onDate: string,
+	marginPct: number,
+	reason: string,
+	pick: (column: SQL) => SQL
+): SQL {
+	return sql`
 insert into household_standings (county_id, household_id, evaluated_on, net_fen, residents,
 	per_capita_fen, line_fen, below_line, near_line, large_expense_fen, reason, updated_at)
-select ${countyId}::uuid, household_id, ${onDate}::date, net, n, pc, line,
-	case when pc is null or line is null then null else pc < line end,
-	coalesce(pc >= line and pc * 100 < line * (100 + ${marginPct}::int), false),
-	large, ${reason}, now()
-from calc
+select ${countyId}::uuid, s.household_id, ${onDate}::date, s.net, s.residents, s.per_capita,
+	s.line, s.below_line, s.near_line, s.large, ${reason}, now()
+from (${standingsSelect(countyId, onDate, marginPct, pick)}) s
 on conflict (county_id, household_id) do update set
 	evaluated_on = excluded.evaluated_on, net_fen = excluded.net_fen,
 	residents = excluded.residents, per_capita_fen = excluded.per_capita_fen,
