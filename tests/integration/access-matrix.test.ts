@@ -270,7 +270,10 @@ const MATRIX: Record<string, Case> = {
 	'/planting/weigh/entries POST': { expect: only(...STAFF) },
 	'/planting/weigh/pickers GET': { expect: only(...STAFF) },
 	'/households/[id]/card load': { expect: only('admin', 'staffIn') },
-	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') }
+	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') },
+	// attribution: routes below
+	// Admins see their county, township staff their townships (staffOut sees an empty one).
+	'/monitoring/attribution load': { expect: only(...STAFF) }
 };
 
 /** The head of a household, for the forms that act on one member. */

@@ -59,6 +59,8 @@ const person = (name: string, birth: string, male: boolean, relation = '户主')
 	relation,
 	labourCapacity: 'full',
 	health: 'healthy',
+	inSchool: '',
+	workingAway: '',
 	resident: 'on'
 });
 

@@ -43,6 +43,7 @@ import {
 import { DEMO_MONITORING_LINE_FEN, DEMO_MONITORING_SEED, generateDemoLife } from './monitoring';
 import { seedDemoFactories } from './factories';
 import { seedDemoPlanting } from './planting';
+import { seedDemoHistory } from './history';
 
 export { DEMO_COUNTY_CODE } from './generate';
 
@@ -172,6 +173,7 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 			await tx.insert(assistanceMeasures).values(measureRows.slice(i, i + BATCH_SIZE));
 		}
 		const posted = await postLedgerEntries(tx, actor, postings);
+		await seedDemoHistory(tx, actor, postings);
 		for (const year of [DEMO_REFERENCE_YEAR - 1, DEMO_REFERENCE_YEAR]) {
 			await setMonitoringLine(tx, county.id, year, DEMO_MONITORING_LINE_FEN);
 		}

@@ -176,14 +176,14 @@ export async function reevaluateCounty(
 	let total = 0;
 	for (;;) {
 		const lower: string | null = after;
-		const [boundary]: { id: string }[] = await db
+		const boundaries: { id: string }[] = await db
 			.select({ id: households.id })
 			.from(households)
 			.where(and(eq(households.countyId, countyId), lower ? gt(households.id, lower) : undefined))
 			.orderBy(asc(households.id))
 			.limit(1)
 			.offset(CHUNK - 1);
-		const upper = boundary?.id ?? null;
+		const upper: string | null = boundaries[0]?.id ?? null;
 		const pick = (column: SQL) =>
 			sql`${lower ? sql`${column} > ${lower}::uuid` : sql`true`} and ${upper ? sql`${column} <= ${upper}::uuid` : sql`true`}`;
 		const written = await longRunning(db, (tx) =>
