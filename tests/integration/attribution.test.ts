@@ -126,6 +126,7 @@ describe('attribution', () => {
 			'130434108068',
 			'曹德胜'
 		);
+		const notKnown = await createHousehold(database.db, world.countyA.id, '130434108068', '蒋文华');
 		const otherTownship = await createHousehold(
 			database.db,
 			world.countyA.id,
@@ -136,9 +137,12 @@ describe('attribution', () => {
 			posting(byFactory, 'manual', 'transfer', 'dibao', '2025-05-15', 500000),
 			posting(byFactory, 'factory_wage', 'wage', 'factory_wage', '2026-05-31', 600000),
 			posting(byFactory, 'manual', 'transfer', 'dibao', '2026-05-15', 400000),
+			posting(byPlanting, 'manual', 'transfer', 'dibao', '2025-10-15', 47000),
+			posting(notKnown, 'factory_wage', 'wage', 'factory_wage', '2026-05-31', 900000),
 			posting(byPlanting, 'planting_subsidy', 'transfer', 'planting_subsidy', '2026-04-01', 500000),
 			posting(byPlanting, 'picking', 'wage', 'picking', '2026-08-20', 300000),
 			posting(stillBelow, 'factory_wage', 'wage', 'factory_wage', '2026-05-31', 100000),
+			posting(otherTownship, 'manual', 'transfer', 'pension', '2025-01-20', 30000),
 			posting(otherTownship, 'insurance', 'transfer', 'migrant_worker', '2026-03-01', 900000)
 		]);
 		const county = await attribution(database.db, admin, { year: 2026, onDate: ON });
@@ -155,6 +159,8 @@ describe('attribution', () => {
 			growthFen: 500000
 		});
 		expect(lifted.has(stillBelow)).toBe(false);
+		// No income on record a year ago: not known to have been below the line.
+		expect(lifted.has(notKnown)).toBe(false);
 		expect(lifted.get(otherTownship)).toMatchObject({ program: 'insurance' });
 		expect(county.lifted.byProgram).toEqual(
 			expect.arrayContaining([

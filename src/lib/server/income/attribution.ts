@@ -22,7 +22,8 @@ import { standingsSelect } from './standings';
  *
  * Who was lifted above the line: households whose per-capita income was below the line on
  * the date a year ago and is not below it now (both from the one account computation,
- * each against its own year's line). Each is attributed to the program whose income grew
+ * each against its own year's line), leaving out households with no income on record in
+ * the 12 months before that date (Levee did not know them yet). Each is attributed to the program whose income grew
  * most between the 12 months before that date and the 12 months since (ties: the one
  * bringing more now); when no program grew, the household rose for another reason (fewer
  * people at home, lower costs) and is counted under 'none'.
@@ -264,6 +265,9 @@ export async function countyAttribution(
 			now: Number(nowById.get(r.household_id)!.per_capita)
 		}));
 	const growth = new Map<string, { program: string; growthFen: number; recentFen: number }>();
+	// Households with income on record in the earlier 12 months: the others were not
+	// "below the line" then, Levee just did not know their income yet.
+	const known = new Set<string>();
 	for (let i = 0; i < lifted.length; i += 5000) {
 		const ids = lifted.slice(i, i + 5000).map((l) => l.householdId);
 		const rows = await db
@@ -285,6 +289,7 @@ export async function countyAttribution(
 			)
 			.groupBy(sql`1, 2`);
 		for (const row of rows) {
+			if (Number(row.before) !== 0) known.add(row.householdId);
 			const growthFen = Number(row.recent) - Number(row.before);
 			const recentFen = Number(row.recent);
 			const best = growth.get(row.householdId);
@@ -297,16 +302,18 @@ export async function countyAttribution(
 				growth.set(row.householdId, { program: row.program, growthFen, recentFen });
 		}
 	}
-	const all = lifted.map((l) => {
-		const best = growth.get(l.householdId);
-		return {
-			householdId: l.householdId,
-			program: best?.program ?? NO_PROGRAM,
-			growthFen: best?.growthFen ?? 0,
-			perCapitaBeforeFen: l.before,
-			perCapitaNowFen: l.now
-		};
-	});
+	const all = lifted
+		.filter((l) => known.has(l.householdId))
+		.map((l) => {
+			const best = growth.get(l.householdId);
+			return {
+				householdId: l.householdId,
+				program: best?.program ?? NO_PROGRAM,
+				growthFen: best?.growthFen ?? 0,
+				perCapitaBeforeFen: l.before,
+				perCapitaNowFen: l.now
+			};
+		});
 	const shown = [...all].sort((a, b) => b.growthFen - a.growthFen).slice(0, 200);
 	const numbers = new Map(
 		shown.length === 0
