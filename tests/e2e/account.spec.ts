@@ -36,7 +36,9 @@ test('a medical bill stands beside the income, and the gap to the line is said p
 	await page.waitForLoadState('networkidle');
 
 	const income = page.locator('#income');
-	await expect(income.getByText(/按 \d{4}年\d{1,2}月\d{1,2}日 家里常住的 \d+ 口人算/)).toBeVisible();
+	await expect(
+		income.getByText(/按 \d{4}年\d{1,2}月\d{1,2}日 家里常住的 \d+ 口人算/)
+	).toBeVisible();
 	await expect(income.getByText(/近12个月：/)).toBeVisible();
 
 	const addEntry = await section(page, '记一笔收入或支出');
@@ -56,7 +58,12 @@ test('a medical bill stands beside the income, and the gap to the line is said p
 	).toBeVisible();
 	await expect(income.getByRole('heading', { name: '各项目带来的收入' })).toBeVisible();
 	await expect(income.getByRole('heading', { name: '这一年每月收入' })).toBeVisible();
-	await page.screenshot({ path: 'test-results/account-household.png', fullPage: true });
+	await income.getByRole('heading', { name: '收入账' }).scrollIntoViewIfNeeded();
+	await page.screenshot({ path: 'test-results/account-household.png' });
+	await expenses.scrollIntoViewIfNeeded();
+	await page.screenshot({ path: 'test-results/account-household-expenses.png' });
+	await income.getByRole('heading', { name: '各项目带来的收入' }).scrollIntoViewIfNeeded();
+	await page.screenshot({ path: 'test-results/account-household-programs.png' });
 });
 
 test('the county sees what each program brought and which lifted households above the line', async ({
@@ -71,7 +78,9 @@ test('the county sees what each program brought and which lifted households abov
 	await page.getByText('看表格').click();
 	await expect(page.getByRole('rowheader', { name: '微工厂工资' }).first()).toBeVisible();
 	await expect(page.getByText(/共 [\d,]+ 户过了监测线/)).toBeVisible();
-	await page.screenshot({ path: 'test-results/account-attribution.png', fullPage: true });
+	await page.screenshot({ path: 'test-results/account-attribution.png' });
+	await page.getByRole('heading', { name: '哪个项目帮农户过了监测线' }).scrollIntoViewIfNeeded();
+	await page.screenshot({ path: 'test-results/account-attribution-lifted.png' });
 	// Last year's view.
 	await page.getByLabel('年份').selectOption({ index: 1 });
 	await page.getByRole('button', { name: '查看' }).click();

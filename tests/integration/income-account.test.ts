@@ -21,6 +21,7 @@ import {
 	reverseManualEntry
 } from '../../src/lib/server/income';
 import { householdStandings } from '../../src/lib/server/income/schema';
+import { perCapitaAtMonthEnds } from '../../src/lib/server/income/account';
 import { reevaluateCounty, standingsJob } from '../../src/lib/server/income/standings';
 import { setMonitoringLine } from '../../src/lib/server/settings';
 import { todayInChina } from '../../src/lib/format';
@@ -194,6 +195,18 @@ describe('the income account of the seed report’s two households', () => {
 			lineFen: 720000,
 			gapFen: 23500 - 720000
 		});
+
+		// Month-ends, newest first, for "above the line for N months in a row".
+		const ends = await perCapitaAtMonthEnds(database.db, world.countyA.id, [id], TODAY, 3);
+		expect(ends.get(id)).toEqual([
+			{
+				onDate: '2026-10-31',
+				perCapitaFen: (11 * 47000 + 300000 + 200000 + 2_200_000) / 2,
+				lineFen: 750000
+			},
+			{ onDate: '2026-09-30', perCapitaFen: 485000, lineFen: 750000 },
+			{ onDate: '2026-08-31', perCapitaFen: (9 * 47000 + 300000 + 200000) / 2, lineFen: 750000 }
+		]);
 
 		// The wife dies on 20 October: one resident after that date, two before.
 		await memberLeaves(

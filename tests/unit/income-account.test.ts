@@ -3,6 +3,7 @@ import {
 	accountMonths,
 	buildAccount,
 	isNearLine,
+	monthEnds,
 	perCapita,
 	residentsOn,
 	windowStart,
@@ -31,6 +32,8 @@ describe('the income account’s arithmetic', () => {
 		expect(windowStart('2026-01-01')).toBe('2025-01-02');
 		// A leap day: one year before is 28 February, so the window starts on 1 March.
 		expect(windowStart('2028-02-29')).toBe('2027-03-01');
+		expect(monthEnds('2026-11-29', 3)).toEqual(['2026-10-31', '2026-09-30', '2026-08-31']);
+		expect(monthEnds('2026-03-31', 2)).toEqual(['2026-03-31', '2026-02-28']);
 		expect(accountMonths('2026-11-29')).toEqual([
 			'2025-12',
 			'2026-01',

@@ -510,6 +510,43 @@ async function largeExpensesBetween(
 	return result;
 }
 
+/** The last `count` month-ends on or before `onDate`, newest first. */
+export function monthEnds(onDate: string, count: number): string[] {
+	const ends: string[] = [];
+	let first = `${onDate.slice(0, 7)}-01`;
+	while (ends.length < count) {
+		const end = shiftDate(shiftDate(first, 0, 1), -1);
+		if (end <= onDate) ends.push(end);
+		first = shiftDate(first, 0, -1);
+	}
+	return ends;
+}
+
+/**
+ * Per-capita net income of many households at each of the last `count` month-ends (newest
+ * first; null where nobody was resident): "above the line for 6 months in a row".
+ */
+export async function perCapitaAtMonthEnds(
+	db: Db,
+	countyId: string,
+	householdIds: string[],
+	onDate: string,
+	count: number
+): Promise<Map<string, { onDate: string; perCapitaFen: number | null; lineFen: number | null }[]>> {
+	const result = new Map<
+		string,
+		{ onDate: string; perCapitaFen: number | null; lineFen: number | null }[]
+	>(householdIds.map((id) => [id, []]));
+	for (const end of monthEnds(onDate, count)) {
+		const accounts = await incomeAccounts(db, countyId, householdIds, end);
+		for (const [id, account] of accounts)
+			result
+				.get(id)!
+				.push({ onDate: end, perCapitaFen: account.perCapitaFen, lineFen: account.lineFen });
+	}
+	return result;
+}
+
 /** One household's account on a date, with its large expenses listed. */
 export async function incomeAccount(
 	db: Db,
