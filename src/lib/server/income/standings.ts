@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
 import { longRunning } from '../db/long';
+import { isEmbedded } from '../db/maintenance';
 import { recordAudit } from '../audit';
 import { systemActor, type Actor } from '../auth/actor';
 import { households } from '../households/schema';
@@ -62,22 +63,26 @@ with ev as materialized (
 	where e.county_id = ${countyId} and ${pick(sql`e.household_id`)}
 	group by e.household_id, e.member_id
 ), people as materialized (
-	select ev.household_id, ev.member_id,
+	-- Today's residence of a person named by the events: one index lookup each (a join
+	-- would read every member of the county for each chunk).
+	select ev.household_id,
+		(select m.resident from members m where m.county_id = ${countyId} and m.id = ev.member_id)
+			as resident,
 		case when ev.last_kind is not null then ev.last_kind in (${list(JOINING)})
 			else ev.first_kind in (${list(ALREADY_THERE)}) end as counted
 	from ev
 	union all
-	select m.household_id, m.id, true
+	select m.household_id, m.resident, true
 	from members m
 	where m.county_id = ${countyId} and ${pick(sql`m.household_id`)} and m.current
 		and not exists (
 			select 1 from membership_events e
 			where e.county_id = m.county_id and e.household_id = m.household_id and e.member_id = m.id)
 ), residents as materialized (
-	select p.household_id, count(*)::int as n
-	from people p join members m on m.county_id = ${countyId} and m.id = p.member_id
-	where p.counted and m.resident
-	group by p.household_id
+	select household_id, count(*)::int as n
+	from people
+	where counted and resident
+	group by household_id
 ), ledger as materialized (
 	select l.household_id,
 		sum(case l.kind when 'production_cost' then -l.amount_fen when 'large_expense' then 0
@@ -190,9 +195,11 @@ export async function reevaluateCounty(
 		const upper: string | null = boundaries[0]?.id ?? null;
 		const pick = (column: SQL) =>
 			sql`${lower ? sql`${column} > ${lower}::uuid` : sql`true`} and ${upper ? sql`${column} <= ${upper}::uuid` : sql`true`}`;
-		const written = await longRunning(db, (tx) =>
-			tx.execute(standingsUpsert(countyId, onDate, nearLineMarginPct, reason, pick))
-		);
+		const written = await longRunning(db, async (tx) => {
+			// Compiling each chunk's plan (JIT) costs more than it saves at this size.
+			if (!isEmbedded(tx)) await tx.execute(sql`set local jit = off`);
+			return tx.execute(standingsUpsert(countyId, onDate, nearLineMarginPct, reason, pick));
+		});
 		total += affected(written);
 		if (!upper) break;
 		after = upper;
