@@ -27,7 +27,17 @@
 //           embedded PGlite (on disk): time, then lost and duplicated entries counted in the
 //           database. One batch's answer is thrown away on the way (as a dropped network would)
 //           and that batch is sent again, and at the end the whole outbox is sent once more.
-// BENCH_HOUSEHOLDS changes the import's size; BENCH_ONLY=import, picking, search or sync runs one.
+//   reevaluate: the county-wide re-evaluation of every household's standing after a change
+//           of the monitoring line (reevaluateCounty: chunks of 5,000 households, each its own
+//           transaction), on PostgreSQL, on a county of BENCH_REEVALUATE_HOUSEHOLDS (300,000)
+//           imported like the search's, with a generated ledger of about 11 entries per
+//           household over 23 months (低保 monthly for 10%, pensions quarterly for 40%,
+//           wages twice a year for 80%, sales, dividends, picking pay, medical bills for 3%);
+//           beside it the same upsert as one bare SQL statement over the whole county, and
+//           one household's refresh (what every posting adds to its transaction).
+//           BENCH_KEEP=1 keeps the county (levee_bench_reevaluate_kept) for the next run.
+// BENCH_HOUSEHOLDS changes the import's size; BENCH_ONLY=import, picking, search, sync or
+// reevaluate runs one.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -35,7 +45,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
@@ -63,6 +73,14 @@ import { newId } from '../src/lib/server/db/ids';
 import { createSeason, createStation } from '../src/lib/server/planting';
 import { pickingEntries } from '../src/lib/server/planting/schema';
 import { todayInChina } from '../src/lib/format';
+import { householdStandings, ledgerEntries } from '../src/lib/server/income/schema';
+import {
+	reevaluateCounty,
+	refreshStandings,
+	standingsUpsert
+} from '../src/lib/server/income/standings';
+import { getCountySettings, setMonitoringLine } from '../src/lib/server/settings';
+import { longRunning } from '../src/lib/server/db/long';
 
 const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 100_000);
 const TODAY = '2026-11-29';
@@ -756,9 +774,138 @@ async function benchSync(): Promise<void> {
 	}
 }
 
+// ---------------------------------------------------------------------------------------
+// Re-evaluation: every household's standing after a line change.
+
+const REEVALUATE_HOUSEHOLDS = Number(process.env.BENCH_REEVALUATE_HOUSEHOLDS ?? 300_000);
+
+/**
+ * About 11 entries per household from January last year to today, deterministic per
+ * household (a hash of its id picks its profile), written in one statement per month.
+ */
+async function generateLedger(database: Database, countyId: string): Promise<number> {
+	const [{ n }] = await database.db
+		.select({ n: count() })
+		.from(ledgerEntries)
+		.where(eq(ledgerEntries.countyId, countyId));
+	if (n > 0) return n;
+	const months: string[] = [];
+	for (let y = 2025; y <= 2026; y++)
+		for (let m = 1; m <= 12; m++)
+			if (y < 2026 || m <= 11) months.push(`${y}-${String(m).padStart(2, '0')}`);
+	for (const month of months) {
+		// Trusted constants of this loop, written into the statement as literals.
+		const m = sql.raw(String(Number(month.slice(5))));
+		const monthText = sql.raw(`'${month}'`);
+		await database.db.execute(sql`
+insert into ledger_entries (county_id, id, household_id, business_date, amount_fen, kind,
+	subtype, source, source_version)
+select h.county_id, gen_random_uuid(), h.id, (${monthText} || '-' || lpad(e.day::text, 2, '0'))::date,
+	e.amount, e.kind, e.subtype, 'manual', 1
+from (select county_id, id, abs(hashtext(id::text)) as r from households
+	where county_id = ${countyId}) h
+cross join lateral (values
+	('transfer', 'dibao', 47000, 15, h.r % 100 < 10),
+	('transfer', 'pension', 45000, 20, h.r % 100 between 10 and 49 and ${m} % 3 = 0),
+	('wage', 'migrant_work', 500000 + (h.r % 1500) * 1000, 28, h.r % 100 >= 20 and ${m} in (6, 12)),
+	('operating', 'crop_sale', 300000 + (h.r % 700) * 1000, 10, h.r % 3 = 0 and ${m} = 10),
+	('property', 'pv_dividend', 300000, 30, h.r % 10 < 3 and ${m} = 12),
+	('wage', 'picking', 50000 + (h.r % 200) * 1000, 5, h.r % 6 = 0 and ${m} in (6, 7, 8)),
+	('large_expense', 'medical', 1000000 + (h.r % 5000) * 1000, 12, h.r % 33 = 0 and ${monthText} = '2026-07')
+) as e(kind, subtype, amount, day, applies)
+where e.applies`);
+	}
+	await runMaintenance(database.db, 'bench', true);
+	const [{ total }] = await database.db
+		.select({ total: count() })
+		.from(ledgerEntries)
+		.where(eq(ledgerEntries.countyId, countyId));
+	return total;
+}
+
+async function benchReevaluateOn(label: string, target: string) {
+	const database = await openDatabase({ kind: 'postgres', url: target });
+	try {
+		const world = await prepareSearch(database);
+		await importSearchCounty(database, world, REEVALUATE_HOUSEHOLDS);
+		const t0 = performance.now();
+		const entries = await generateLedger(database, world.actor.countyId);
+		const ledgerSeconds = (performance.now() - t0) / 1000;
+		const countyId = world.actor.countyId;
+		await setMonitoringLine(database.db, countyId, 2026, 750000);
+		await reevaluateCounty(database.db, world.actor, countyId, 'line_change', TODAY); // warm-up
+		// The line changes: every household is evaluated again.
+		await setMonitoringLine(database.db, countyId, 2026, 800000);
+		const run = await reevaluateCounty(database.db, world.actor, countyId, 'line_change', TODAY);
+		const { nearLineMarginPct } = await getCountySettings(database.db, countyId);
+		const b0 = performance.now();
+		await longRunning(database.db, (tx) =>
+			tx.execute(
+				standingsUpsert(countyId, TODAY, nearLineMarginPct, 'line_change', () => sql`true`)
+			)
+		);
+		const bare = performance.now() - b0;
+		const [below] = await database.db
+			.select({ below: count() })
+			.from(householdStandings)
+			.where(
+				and(eq(householdStandings.countyId, countyId), eq(householdStandings.belowLine, true))
+			);
+		const [sample] = await database.db.select({ id: households.id }).from(households).limit(1);
+		const single: number[] = [];
+		for (let i = 0; i < 50; i++) {
+			const t = performance.now();
+			await refreshStandings(database.db, countyId, [sample.id], 'posting', TODAY);
+			single.push(performance.now() - t);
+		}
+		console.log(
+			[
+				`reevaluate, ${label}: ${world.imported.toLocaleString('en')} households, ${world.people.toLocaleString('en')} people, ${entries.toLocaleString('en')} ledger entries (ledger generated in ${ledgerSeconds.toFixed(0)} s)`,
+				`  reevaluateCounty after a line change: ${(run.ms / 1000).toFixed(1)} s for ${run.households.toLocaleString('en')} households (${Math.round(run.households / (run.ms / 1000)).toLocaleString('en')}/s), ${below.below.toLocaleString('en')} below the line`,
+				`  the same upsert as one bare SQL statement: ${(bare / 1000).toFixed(1)} s; ratio ${(run.ms / bare).toFixed(2)}`,
+				`  one household's refresh (added to each posting): p50 ${ms(percentile(single, 0.5)).trim()}, p95 ${ms(percentile(single, 0.95)).trim()}`,
+				`  machine load average (1 min) at the end: ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`
+			].join('\n')
+		);
+	} finally {
+		await database.close();
+	}
+}
+
+async function benchReevaluate(): Promise<void> {
+	const url = process.env.BENCH_DATABASE_URL ?? ((await reachable(DEFAULT_PG)) ? DEFAULT_PG : null);
+	if (!url) {
+		console.log('reevaluate: skipped (no BENCH_DATABASE_URL and nothing on 127.0.0.1:5432)');
+		return;
+	}
+	const keep = process.env.BENCH_KEEP === '1';
+	const name = keep
+		? (process.env.BENCH_KEEP_DATABASE ?? 'levee_bench_reevaluate_kept')
+		: `levee_bench_reevaluate_${randomBytes(4).toString('hex')}`;
+	if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`BENCH_KEEP_DATABASE: ${name}`);
+	const admin = postgres(url, { max: 1, onnotice: () => {} });
+	const exists = await admin`select 1 from pg_database where datname = ${name}`;
+	if (exists.length === 0) await admin.unsafe(`create database ${name}`);
+	const target = new URL(url);
+	target.pathname = `/${name}`;
+	try {
+		await benchReevaluateOn(
+			keep ? `PostgreSQL (kept as ${name})` : 'PostgreSQL',
+			target.toString()
+		);
+	} finally {
+		if (!keep) await admin.unsafe(`drop database if exists ${name} with (force)`);
+		await admin.end();
+	}
+}
+
 const only = process.env.BENCH_ONLY;
 if (only === 'sync') {
 	await benchSync();
+	process.exit(0);
+}
+if (only === 'reevaluate') {
+	await benchReevaluate();
 	process.exit(0);
 }
 if (only === 'search') {

@@ -355,7 +355,10 @@ const MATRIX: Record<string, Case> = {
 		expect: only(...ADMINS),
 		form: () => ({ code: 'phone_invalid', enabled: 'on' })
 	},
-	'/monitoring/quality action:run': { expect: only(...ADMINS) }
+	'/monitoring/quality action:run': { expect: only(...ADMINS) },
+	// attribution: routes below
+	// Admins see their county, township staff their townships (staffOut sees an empty one).
+	'/monitoring/attribution load': { expect: only(...STAFF) }
 };
 
 /** The head of a household, for the forms that act on one member. */

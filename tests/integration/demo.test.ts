@@ -7,8 +7,8 @@ import { seedDemoAccounts } from '../../src/lib/server/demo/accounts';
 import { REPORT_MEDICAL_EXPENSE_FEN } from '../../src/lib/server/demo/monitoring-data';
 import { listHouseholds } from '../../src/lib/server/households';
 import { households, members } from '../../src/lib/server/households/schema';
-import { householdLedger } from '../../src/lib/server/income';
-import { ledgerEntries } from '../../src/lib/server/income/schema';
+import { householdLedger, incomeAccounts } from '../../src/lib/server/income';
+import { householdStandings, ledgerEntries } from '../../src/lib/server/income/schema';
 import { getMonitoring } from '../../src/lib/server/monitoring';
 import {
 	assistanceMeasures,
@@ -60,6 +60,32 @@ describe('the demo county', () => {
 		expect(seeded.monitored / seeded.households).toBeLessThanOrEqual(0.28);
 		expect(seeded.postings).toBeGreaterThan(seeded.households * 10);
 		expect(seeded.postings).toBeLessThan(8_000);
+	});
+
+	it('keeps a standing for every household, equal to its account, some below the line', async () => {
+		const rows = await database.db
+			.select()
+			.from(householdStandings)
+			.where(eq(householdStandings.countyId, seeded.countyId));
+		expect(rows).toHaveLength(seeded.households);
+		const onDate = rows[0].evaluatedOn;
+		const accounts = await incomeAccounts(
+			database.db,
+			seeded.countyId,
+			rows.map((r) => r.householdId),
+			onDate
+		);
+		for (const row of rows) {
+			const account = accounts.get(row.householdId)!;
+			expect([row.netFen, row.perCapitaFen, row.belowLine, row.lineFen]).toEqual([
+				account.netFen,
+				account.perCapitaFen,
+				account.belowLine,
+				account.lineFen
+			]);
+		}
+		expect(rows.some((r) => r.belowLine === true)).toBe(true);
+		expect(rows.some((r) => r.belowLine === false)).toBe(true);
 	});
 
 	it('lists a plausible number of monitored and eliminated households', async () => {

@@ -21,6 +21,7 @@ import { factories, factoryJobs, factoryOwners, factoryWages } from '../factorie
 import { households, members, membershipEvents } from '../households/schema';
 import { postLedgerEntries, type Posting } from '../income';
 import { householdStandings, ledgerEntries } from '../income/schema';
+import { reevaluateCounty } from '../income/standings';
 import { writeMonitoringRecord } from '../monitoring';
 import {
 	assistanceMeasures,
@@ -66,6 +67,7 @@ import {
 } from '../insurance/schema';
 import { seedDemoProposals } from './proposals';
 import { todayInChina } from '../../format';
+import { seedDemoHistory } from './history';
 
 export { DEMO_COUNTY_CODE } from './generate';
 
@@ -195,6 +197,7 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 			await tx.insert(assistanceMeasures).values(measureRows.slice(i, i + BATCH_SIZE));
 		}
 		const posted = await postLedgerEntries(tx, actor, postings);
+		await seedDemoHistory(tx, actor, postings);
 		for (const year of [DEMO_REFERENCE_YEAR - 1, DEMO_REFERENCE_YEAR]) {
 			await setMonitoringLine(tx, county.id, year, DEMO_MONITORING_LINE_FEN);
 		}
@@ -231,6 +234,9 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 		};
 	});
 	await analyzeAfterBulkWrite(db, 'demo', 'all');
+	// The lines were set after the postings: every standing is evaluated once more, and the
+	// households without postings get theirs.
+	if (seeded.postings > 0) await reevaluateCounty(db, systemActor('demo'), seeded.countyId, 'demo');
 	// Tonight's rules over the whole demo county (recorded, so the scheduler does not repeat
 	// them): the time rules too, so the demo shows warnings of several kinds.
 	if (seeded.postings > 0)

@@ -6,7 +6,7 @@ import type { UserActor } from '../auth/actor';
 import { toCsv } from '../csv';
 import { counties, divisions } from '../divisions/schema';
 import { DomainError } from '../errors';
-import { perCapitaNetIncomes } from '../income';
+import { perCapitaAt } from '../income/account';
 import { getCountyOptions, monitoringRowsOf } from '../monitoring';
 import type { monitoringRecords } from '../monitoring/schema';
 import { maskIdentityNumber } from '../../identity';
@@ -190,7 +190,7 @@ export async function registryExportTable(
 		]);
 	}
 	const [incomes, places] = await Promise.all([
-		perCapitaNetIncomes(db, countyId, ids, today),
+		perCapitaAt(db, countyId, ids, today),
 		placeNames(
 			db,
 			rows.map((r) => r.household.villageCode)

@@ -7,6 +7,7 @@ import { newId } from '../db/ids';
 import { bulkInsert, bulkUpdate } from '../db/bulk';
 import { analyzeAfterBulkWrite } from '../db/maintenance';
 import { auditLog } from '../audit/schema';
+import { refreshStandings } from '../income/standings';
 import type { UserActor } from '../auth/actor';
 import { divisions, villageAliases } from '../divisions/schema';
 import { DomainError } from '../errors';
@@ -823,6 +824,19 @@ export async function applyImport(
 		await bulkInsert(tx, members, plan.newMembers);
 		await bulkUpdate(tx, members, countyId, plan.changedMembers);
 		await bulkInsert(tx, membershipEvents, plan.events);
+		// New people, moves and residence changes change per-capita income.
+		await refreshStandings(
+			tx,
+			countyId,
+			[
+				...new Set([
+					...plan.newMembers.map((m) => m.householdId),
+					...plan.events.map((e) => e.householdId),
+					...plan.changedMembers.map((m) => m.householdId as string)
+				])
+			],
+			'import'
+		);
 		await writeMonitoring(tx, actor, countyId, plan.monitoring, options, today);
 
 		// Spellings matched by their core are remembered for the next import.

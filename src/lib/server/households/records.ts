@@ -6,6 +6,7 @@ import { inTransaction } from '../db';
 import { newId, isUuid } from '../db/ids';
 import { recordAudit } from '../audit';
 import { recheckHousehold } from '../monitoring/quality';
+import { refreshStandings } from '../income/standings';
 import type { UserActor } from '../auth/actor';
 import { canSeeHousehold, canSeeVillage } from '../auth/scope';
 import { divisions } from '../divisions/schema';
@@ -262,6 +263,7 @@ export async function createHousehold(
 		});
 		// The data-quality findings of the household follow its records.
 		await recheckHousehold(tx, actor.countyId, id);
+		await refreshStandings(tx, actor.countyId, [id], 'membership');
 		await recordAudit(tx, actor, {
 			countyId: actor.countyId,
 			action: 'households.create',
@@ -375,6 +377,13 @@ export async function addMember(
 		});
 		// The data-quality findings of the household follow its records.
 		await recheckHousehold(tx, actor.countyId, householdId);
+		// Someone moving in from another household changes both households' divisors.
+		await refreshStandings(
+			tx,
+			actor.countyId,
+			existing ? [householdId, existing.householdId] : [householdId],
+			'membership'
+		);
 		await recordAudit(tx, actor, {
 			countyId: actor.countyId,
 			action: 'members.join',
@@ -422,6 +431,9 @@ export async function updateMember(
 			.where(and(eq(members.countyId, actor.countyId), eq(members.id, memberId)));
 		// The data-quality findings of the household follow its records.
 		await recheckHousehold(tx, actor.countyId, householdId);
+		// Living at home or away (常住) changes the divisor of per-capita income.
+		if (value.resident !== member.resident)
+			await refreshStandings(tx, actor.countyId, [householdId], 'membership');
 		await recordAudit(tx, actor, {
 			countyId: actor.countyId,
 			action: 'members.update',
@@ -491,7 +503,8 @@ export async function memberLeaves(
 		if (remaining.length === 0) throw DomainError.invalid('', 'members_error_last_member');
 		await tx
 			.update(members)
-			.set({ current: false, resident: false, updatedAt: new Date() })
+			// resident stays as it was: it still tells whether they counted before leaving.
+			.set({ current: false, updatedAt: new Date() })
 			.where(and(eq(members.countyId, actor.countyId), eq(members.id, memberId)));
 		await tx.insert(membershipEvents).values({
 			countyId: actor.countyId,
@@ -505,6 +518,7 @@ export async function memberLeaves(
 		});
 		// The data-quality findings of the household follow its records.
 		await recheckHousehold(tx, actor.countyId, householdId);
+		await refreshStandings(tx, actor.countyId, [householdId], 'membership');
 		await recordAudit(tx, actor, {
 			countyId: actor.countyId,
 			action: 'members.leave',

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { newId, isUuid } from '../db/ids';
@@ -9,8 +9,18 @@ import type { Actor, UserActor } from '../auth/actor';
 import { editableHousehold } from '../households/records';
 import { DomainError, type FieldIssue } from '../errors';
 import { members } from '../households/schema';
-import { getCountySettings, monitoringLineFor } from '../settings';
-import { ledgerEntries, LEDGER_KINDS, type LedgerKind, type LedgerSource } from './schema';
+import { getCountySettings } from '../settings';
+import { ledgerEntries, type LedgerKind, type LedgerSource } from './schema';
+import {
+	emptyTotals,
+	incomeAccount,
+	netIncome,
+	perCapitaAt,
+	type AccountPeriod,
+	type IncomeAccount,
+	type KindTotals
+} from './account';
+import { refreshStandings } from './standings';
 import { MANUAL_SUBTYPES, type ManualSubtype } from './subtypes';
 import { EARLIEST_DATE, isCalendarDate, parseYuan } from '../../input';
 import { numberIssue, textInput } from '../input';
@@ -68,6 +78,7 @@ export async function postLedgerEntry(
 		.onConflictDoNothing()
 		.returning();
 	if (inserted) {
+		await refreshStandings(tx, posting.countyId, [posting.householdId], 'posting');
 		await recordAudit(tx, actor, {
 			countyId: posting.countyId,
 			action: 'ledger.post',
@@ -167,6 +178,13 @@ export async function postLedgerEntries(
 	}));
 	for (let i = 0; i < audits.length; i += 1000)
 		await tx.insert(auditLog).values(audits.slice(i, i + 1000));
+	for (const countyId of new Set(audits.map((a) => a.countyId)))
+		await refreshStandings(
+			tx,
+			countyId,
+			audits.filter((a) => a.countyId === countyId).map((a) => a.entityId),
+			'posting'
+		);
 	// A large batch (a payment sheet, a wage run) changes the ledger's statistics.
 	if (written >= 1000) analyzeSoon('payment', [ledgerEntries, auditLog]);
 	for (const countyId of new Set(audits.map((a) => a.countyId)))
@@ -215,6 +233,7 @@ export async function reverseLedgerEntry(
 		.onConflictDoNothing()
 		.returning();
 	if (!reversal) throw DomainError.conflict('', 'ledger_error_already_reversed');
+	await refreshStandings(tx, countyId, [original.householdId], 'reversal');
 	await recordAudit(tx, actor, {
 		countyId,
 		action: 'ledger.reverse',
@@ -346,14 +365,15 @@ export async function reverseManualEntry(
 	});
 }
 
-export interface KindTotals {
-	wage: number;
-	operating: number;
-	property: number;
-	transfer: number;
-	production_cost: number;
-	large_expense: number;
-}
+export {
+	incomeAccount,
+	incomeAccounts,
+	perCapitaAt,
+	netIncome,
+	type IncomeAccount,
+	type AccountPeriod,
+	type KindTotals
+} from './account';
 
 export interface IncomeSummary {
 	from: string;
@@ -361,17 +381,6 @@ export interface IncomeSummary {
 	totals: KindTotals;
 	/** wage + operating + property + transfer − production costs. */
 	netFen: number;
-}
-
-function emptyTotals(): KindTotals {
-	return Object.fromEntries(LEDGER_KINDS.map((k) => [k, 0])) as unknown as KindTotals;
-}
-
-/** Net income = the four income kinds − production costs. Large expenses are not subtracted. */
-export function netIncome(totals: KindTotals): number {
-	return (
-		totals.wage + totals.operating + totals.property + totals.transfer - totals.production_cost
-	);
 }
 
 /** Totals by kind for a household between two business dates (inclusive). */
@@ -404,54 +413,44 @@ export async function incomeBetween(
 
 export interface LedgerView {
 	entries: (LedgerEntry & { reversed: boolean })[];
+	account: IncomeAccount;
 	thisYear: IncomeSummary;
 	lastYear: IncomeSummary;
 	last12Months: IncomeSummary;
 	monthly: { month: string; netFen: number }[];
 }
 
-/** The household's ledger as its detail page shows it. */
+const summary = (p: AccountPeriod): IncomeSummary => ({
+	from: p.from,
+	to: p.to,
+	totals: p.totals,
+	netFen: p.netFen
+});
+
+/** The household's ledger as its detail page shows it: the entries and its account. */
 export async function householdLedger(
 	db: Db,
 	countyId: string,
 	householdId: string,
 	today: string
 ): Promise<LedgerView> {
-	const year = Number(today.slice(0, 4));
-	const twelveMonthsAgo = `${year - 1}${today.slice(4)}`;
-	const [entries, thisYear, lastYear, last12Months, monthly] = await Promise.all([
+	const [entries, account] = await Promise.all([
 		db
 			.select()
 			.from(ledgerEntries)
 			.where(and(eq(ledgerEntries.countyId, countyId), eq(ledgerEntries.householdId, householdId)))
 			.orderBy(desc(ledgerEntries.businessDate), desc(ledgerEntries.createdAt))
 			.limit(200),
-		incomeBetween(db, countyId, householdId, `${year}-01-01`, `${year}-12-31`),
-		incomeBetween(db, countyId, householdId, `${year - 1}-01-01`, `${year - 1}-12-31`),
-		incomeBetween(db, countyId, householdId, addDays(twelveMonthsAgo, 1), today),
-		db
-			.select({
-				month: sql<string>`to_char(${ledgerEntries.businessDate}, 'YYYY-MM')`,
-				netFen: sql<string>`coalesce(sum(case when ${ledgerEntries.kind} = 'large_expense' then 0 when ${ledgerEntries.kind} = 'production_cost' then -${ledgerEntries.amountFen} else ${ledgerEntries.amountFen} end), 0)`
-			})
-			.from(ledgerEntries)
-			.where(
-				and(
-					eq(ledgerEntries.countyId, countyId),
-					eq(ledgerEntries.householdId, householdId),
-					gte(ledgerEntries.businessDate, firstOfMonthMonthsBefore(today, 11))
-				)
-			)
-			.groupBy(sql`1`)
-			.orderBy(asc(sql`1`))
+		incomeAccount(db, countyId, householdId, today)
 	]);
 	const reversed = new Set(entries.filter((e) => e.reversesEntryId).map((e) => e.reversesEntryId));
 	return {
 		entries: entries.map((e) => ({ ...e, reversed: reversed.has(e.id) })),
-		thisYear,
-		lastYear,
-		last12Months,
-		monthly: monthly.map((m) => ({ month: m.month, netFen: Number(m.netFen) }))
+		account,
+		thisYear: summary(account.thisYear),
+		lastYear: summary(account.lastYear),
+		last12Months: summary(account),
+		monthly: account.monthly.map((m) => ({ month: m.month, netFen: m.netFen }))
 	};
 }
 
@@ -468,121 +467,21 @@ export function addDays(isoDate: string, days: number): string {
 	return date.toISOString().slice(0, 10);
 }
 
-export interface IncomeStanding {
-	/** Net income of the last 12 months. */
-	netFen: number;
-	/** Current members living at home: the divisor of per-capita income. */
-	residents: number;
-	perCapitaFen: number | null;
-	/** The county's monitoring line for this year, per person per year; null when not set. */
-	lineFen: number | null;
-	year: number;
-	/** True below the line, false above; null when it cannot be said. */
-	belowLine: boolean | null;
-}
+/** The account's standing against the line (the fields the household page had before). */
+export type IncomeStanding = Pick<
+	IncomeAccount,
+	'netFen' | 'residents' | 'perCapitaFen' | 'lineFen' | 'year' | 'belowLine'
+>;
 
-/** The first day of the 12-month window that ends on `today` (inclusive). */
-function twelveMonthsStart(today: string): string {
-	return addDays(`${Number(today.slice(0, 4)) - 1}${today.slice(4)}`, 1);
-}
-
-/**
- * Per-capita net income over the 12 months before `today`, against the county's
- * monitoring line: the number that decides whether a household is safe.
- */
+/** Per-capita net income over the 12 months before `today`: a thin wrapper over incomeAccount. */
 export async function incomeStanding(
 	db: Db,
 	countyId: string,
 	householdId: string,
 	today: string
-): Promise<IncomeStanding> {
-	const year = Number(today.slice(0, 4));
-	const [summary, [residents], lineFen] = await Promise.all([
-		incomeBetween(db, countyId, householdId, twelveMonthsStart(today), today),
-		db
-			.select({ n: sql<number>`count(*)::int` })
-			.from(members)
-			.where(
-				and(
-					eq(members.countyId, countyId),
-					eq(members.householdId, householdId),
-					eq(members.current, true),
-					eq(members.resident, true)
-				)
-			),
-		monitoringLineFor(db, countyId, year)
-	]);
-	const count = Number(residents?.n ?? 0);
-	// Integer division in fen: per-capita income is compared, never summed again.
-	const perCapitaFen = count > 0 ? Math.trunc(summary.netFen / count) : null;
-	return {
-		netFen: summary.netFen,
-		residents: count,
-		perCapitaFen,
-		lineFen,
-		year,
-		belowLine: perCapitaFen === null || lineFen === null ? null : perCapitaFen < lineFen
-	};
+): Promise<IncomeAccount> {
+	return incomeAccount(db, countyId, householdId, today);
 }
 
-/**
- * incomeStanding's per-capita net income (the 12 months before `today`, divided by the
- * current resident members, truncated to the fen) for many households at once, in two
- * grouped queries per 5,000 households: what an export prints beside the registry's figure.
- * null where a household has no resident member.
- */
-export async function perCapitaNetIncomes(
-	db: Db,
-	countyId: string,
-	householdIds: string[],
-	today: string
-): Promise<Map<string, number | null>> {
-	const from = twelveMonthsStart(today);
-	const result = new Map<string, number | null>();
-	for (let i = 0; i < householdIds.length; i += 5000) {
-		const ids = householdIds.slice(i, i + 5000);
-		const [totals, residents] = await Promise.all([
-			db
-				.select({
-					householdId: ledgerEntries.householdId,
-					kind: ledgerEntries.kind,
-					total: sql<string>`coalesce(sum(${ledgerEntries.amountFen}), 0)`
-				})
-				.from(ledgerEntries)
-				.where(
-					and(
-						eq(ledgerEntries.countyId, countyId),
-						inArray(ledgerEntries.householdId, ids),
-						gte(ledgerEntries.businessDate, from),
-						lte(ledgerEntries.businessDate, today)
-					)
-				)
-				.groupBy(ledgerEntries.householdId, ledgerEntries.kind),
-			db
-				.select({ householdId: members.householdId, n: sql<number>`count(*)::int` })
-				.from(members)
-				.where(
-					and(
-						eq(members.countyId, countyId),
-						inArray(members.householdId, ids),
-						eq(members.current, true),
-						eq(members.resident, true)
-					)
-				)
-				.groupBy(members.householdId)
-		]);
-		const byHousehold = new Map<string, KindTotals>();
-		for (const row of totals) {
-			let kinds = byHousehold.get(row.householdId);
-			if (!kinds) byHousehold.set(row.householdId, (kinds = emptyTotals()));
-			kinds[row.kind] = Number(row.total);
-		}
-		const count = new Map(residents.map((r) => [r.householdId, Number(r.n)]));
-		for (const id of ids) {
-			const n = count.get(id) ?? 0;
-			const net = netIncome(byHousehold.get(id) ?? emptyTotals());
-			result.set(id, n > 0 ? Math.trunc(net / n) : null);
-		}
-	}
-	return result;
-}
+/** The account's per-capita net income of many households: a wrapper over perCapitaAt. */
+export const perCapitaNetIncomes = perCapitaAt;

@@ -10,6 +10,7 @@ import { evaluateRules } from './evaluate';
 import { scheduledRuns } from './nightly-schema';
 import { LEDGER_RULES, TIME_RULES, type RuleKind } from './rules';
 import { qualityJob } from '../monitoring/quality';
+import { standingsJob } from '../income/standings';
 
 // The nightly jobs: once per China business day per county, recorded in scheduled_runs so
 // that a restart catches up the day it missed and never runs a job twice for one day (the
@@ -96,7 +97,8 @@ export const rulesJob: NightlyJob = { name: 'rules', run: runRulesForCounty };
  * The jobs run every night, in this order. Other domains add theirs here (data-quality
  * checks, proposal candidates): `{ name, run(db, countyId, businessDate, signal) }`.
  */
-export const NIGHTLY_JOBS: NightlyJob[] = [rulesJob, qualityJob];
+// The standings first: the rules and checks read them on the new date.
+export const NIGHTLY_JOBS: NightlyJob[] = [standingsJob, rulesJob, qualityJob];
 
 /** The night's run of a business day starts at 02:00 China time. */
 export const NIGHTLY_HOUR = 2;

@@ -20,9 +20,9 @@ import {
 	readForm,
 	requireUser
 } from '$lib/server/http';
+import { householdAttribution } from '$lib/server/income/attribution';
 import {
 	householdLedger,
-	incomeStanding,
 	MANUAL_SUBTYPES,
 	recordManualEntry,
 	reverseManualEntry
@@ -47,12 +47,13 @@ export const load: PageServerLoad = async (event) => {
 	const household = await orNotFound(event, getHousehold(db, user, event.params.id));
 	const manages = user.role === 'county_admin' || user.role === 'township_staff';
 	const today = todayInChina();
-	const [monitoring, options, ledger, standing, account, villages, storedStanding] =
+	const [monitoring, options, ledger, attribution, account, villages, storedStanding] =
 		await Promise.all([
 			getMonitoring(db, household.countyId, household.id),
 			getCountyOptions(db, household.countyId),
+			// The account on today's date, from the one income-account function.
 			householdLedger(db, household.countyId, household.id, today),
-			incomeStanding(db, household.countyId, household.id, today),
+			householdAttribution(db, user, household.id, Number(today.slice(0, 4)), today),
 			manages ? getHouseholdAccount(db, user, household.id) : null,
 			manages ? listVillages(db, user.countyCode, household.villageCode.slice(0, 9)) : [],
 			storedStandingOf(db, household.countyId, household.id)
@@ -65,10 +66,10 @@ export const load: PageServerLoad = async (event) => {
 		today,
 		monitoring,
 		options,
-		standing,
 		storedStanding,
+		attribution,
 		ledger: {
-			...ledger,
+			account: ledger.account,
 			entries: ledger.entries.map((e) => ({
 				id: e.id,
 				businessDate: e.businessDate,
