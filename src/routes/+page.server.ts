@@ -3,6 +3,7 @@ import { findCountyByCode, listTownships } from '$lib/server/divisions';
 import { countHouseholds, getHousehold, householdsByTownship } from '$lib/server/households';
 import { todayInChina } from '$lib/format';
 import { ownerHome } from '$lib/server/factories';
+import { gridHome } from '$lib/server/warnings/queue';
 import type { PageServerLoad } from './$types';
 
 /** One address, a home made for each role; a visitor sees what Levee is and signs in. */
@@ -47,6 +48,12 @@ export const load: PageServerLoad = async ({ locals }) => {
 				home: 'factory_owner' as const,
 				name: user.label,
 				factories: await ownerHome(db, user, todayInChina())
+			};
+		case 'grid_member':
+			return {
+				home: 'grid_member' as const,
+				name: user.label,
+				grid: await gridHome(db, user, todayInChina())
 			};
 		case 'household':
 			return {
