@@ -11,7 +11,14 @@ import { systemActor } from '../../src/lib/server/auth/actor';
 import { members } from '../../src/lib/server/households/schema';
 import { villageAliases } from '../../src/lib/server/divisions/schema';
 import { postLedgerEntry } from '../../src/lib/server/income';
-import { actorFor, addFactoryWorld, buildWorld, type FactoryWorld, type World } from './fixtures';
+import {
+	actorFor,
+	addFactoryWorld,
+	addOpenWarning,
+	buildWorld,
+	type FactoryWorld,
+	type World
+} from './fixtures';
 import { addPickingEntry, addPlantingWorld, type PlantingWorld } from './fixtures';
 import { freshDatabase } from './helpers';
 import { discover, requestEvent, type Entry } from './routes';
@@ -27,7 +34,8 @@ type Persona =
 	| 'staffOut'
 	| 'owner'
 	| 'householdSelf'
-	| 'householdOther';
+	| 'householdOther'
+	| 'gridIn';
 type Outcome = 'ok' | 'not_found' | 'login';
 
 const PERSONAS: Persona[] = [
@@ -38,7 +46,8 @@ const PERSONAS: Persona[] = [
 	'staffOut',
 	'owner',
 	'householdSelf',
-	'householdOther'
+	'householdOther',
+	'gridIn'
 ];
 const SIGNED_IN = PERSONAS.filter((p) => p !== 'anon');
 
@@ -52,6 +61,8 @@ const everyone = only(...PERSONAS);
 const signedIn = only(...SIGNED_IN);
 const ADMINS: Persona[] = ['admin', 'adminB'];
 const STAFF: Persona[] = ['admin', 'adminB', 'staffIn', 'staffOut'];
+/** Who works the monitoring loop: staff, and the grid member of the inScope households' village. */
+const LOOP: Persona[] = [...STAFF, 'gridIn'];
 
 interface Case {
 	expect: Record<Persona, Outcome>;
@@ -83,7 +94,7 @@ const MATRIX: Record<string, Case> = {
 	'/account load': { expect: signedIn },
 	// Households have a PIN, not a password.
 	'/account action:changePassword': {
-		expect: only('admin', 'adminB', 'staffIn', 'staffOut', 'owner')
+		expect: only('admin', 'adminB', 'staffIn', 'staffOut', 'owner', 'gridIn')
 	},
 	'/account action:signOutEverywhere': { expect: signedIn },
 	'/account action:endSession': {
@@ -133,8 +144,9 @@ const MATRIX: Record<string, Case> = {
 		})
 	},
 	'/admin/audit load': { expect: only(...ADMINS) },
-	'/households load': { expect: only(...STAFF) },
-	'/households/[id] load': { expect: only('admin', 'staffIn', 'householdSelf') },
+	// Grid members list the households of their villages only (householdScope).
+	'/households load': { expect: only(...LOOP) },
+	'/households/[id] load': { expect: only('admin', 'staffIn', 'householdSelf', 'gridIn') },
 	'/households/new load': { expect: only(...STAFF) },
 	'/households/new action:default': { expect: only(...STAFF) },
 	'/households/[id] action:update': { expect: only('admin', 'staffIn') },
@@ -269,6 +281,24 @@ const MATRIX: Record<string, Case> = {
 	// The matrix sends a form, not JSON: staff get a 400 with a message, others 404.
 	'/planting/weigh/entries POST': { expect: only(...STAFF) },
 	'/planting/weigh/pickers GET': { expect: only(...STAFF) },
+	// warnings: routes below
+	// The loop: grid members visit and verify in their villages; staff and admins decide.
+	'/visits load': { expect: only(...LOOP) },
+	'/households/[id]/visit load': { expect: only('admin', 'staffIn', 'gridIn') },
+	'/households/[id]/visit action:default': { expect: only('admin', 'staffIn', 'gridIn') },
+	'/households/[id] action:raiseWarning': { expect: only('admin', 'staffIn') },
+	'/warnings load': { expect: only(...LOOP) },
+	'/warnings/[id] load': { expect: only('admin', 'staffIn', 'gridIn') },
+	// Empty forms: checked, nothing written (the world's warning stays open).
+	'/warnings/[id] action:verify': { expect: only('admin', 'staffIn', 'gridIn') },
+	'/warnings/[id] action:identify': { expect: only('admin', 'staffIn') },
+	'/warnings/[id] action:assist': { expect: only('admin', 'staffIn') },
+	'/warnings/[id] action:close': { expect: only('admin', 'staffIn') },
+	'/warnings/[id] action:dismiss': { expect: only('admin', 'staffIn') },
+	// Staff create grid members for their own villages (an empty form is refused with a message).
+	'/admin/users action:createGrid': { expect: only(...STAFF) },
+	// The matrix's user is a household account, never a grid member: nobody sets its villages.
+	'/admin/users/[id] action:villages': { expect: only() },
 	'/households/[id]/card load': { expect: only('admin', 'staffIn') },
 	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') }
 };
@@ -286,6 +316,8 @@ let database: Database;
 let world: World;
 let factoryWorld: FactoryWorld;
 let plantingWorld: PlantingWorld;
+/** An open warning on households.inScope, for the /warnings/[id] routes. */
+let warningId: string;
 const actors = new Map<Persona, { user: UserActor; sessionId: string } | null>();
 
 beforeAll(async () => {
@@ -294,6 +326,7 @@ beforeAll(async () => {
 	world = await buildWorld(database.db);
 	factoryWorld = await addFactoryWorld(database.db, world);
 	plantingWorld = await addPlantingWorld(database.db, world);
+	warningId = await addOpenWarning(database.db, world);
 	const ids: Record<Exclude<Persona, 'anon'>, string> = world.userIds as unknown as Record<
 		Exclude<Persona, 'anon'>,
 		string
@@ -311,7 +344,9 @@ function paramsFor(routeId: string): Record<string, string> {
 		township: world.townshipIn,
 		id: routeId.startsWith('/admin/users')
 			? world.userIds.householdTarget
-			: world.households.inScope,
+			: routeId.startsWith('/warnings')
+				? warningId
+				: world.households.inScope,
 		token: hashToken('no-such-card').slice(0, 52),
 		factory: factoryWorld.factoryId,
 		job: factoryWorld.jobId,

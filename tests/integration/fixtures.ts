@@ -297,3 +297,17 @@ export async function addPickingEntry(
 	});
 	return id;
 }
+
+/** An open warning (kind `visit`, raised 2026-11-20) on `households.inScope`. */
+export async function addOpenWarning(db: Db, world: World): Promise<string> {
+	const { raiseWarning } = await import('../../src/lib/server/warnings');
+	const { warning } = await raiseWarning(db, systemActor('test'), {
+		countyId: world.countyA.id,
+		householdId: world.households.inScope,
+		kind: 'visit',
+		source: 'person',
+		note: '户主住院',
+		raisedOn: '2026-11-20'
+	});
+	return warning.id;
+}

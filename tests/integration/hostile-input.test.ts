@@ -12,6 +12,7 @@ import { log } from '../../src/lib/server/logger';
 import {
 	actorFor,
 	addFactoryWorld,
+	addOpenWarning,
 	addPlantingWorld,
 	buildWorld,
 	identityNumber,
@@ -190,6 +191,7 @@ let world: World;
 let factoryWorld: FactoryWorld;
 let plantingWorld: PlantingWorld;
 let headId = '';
+let warningId = '';
 const actors = new Map<Persona, { user: UserActor; sessionId: string } | null>();
 
 async function headOf(householdId: string): Promise<string> {
@@ -206,7 +208,9 @@ function paramsFor(routeId: string): Record<string, string> {
 		township: world.townshipIn,
 		id: routeId.startsWith('/admin/users')
 			? world.userIds.householdTarget
-			: world.households.inScope,
+			: routeId.startsWith('/warnings')
+				? warningId
+				: world.households.inScope,
 		token: 'no-such-card',
 		factory: factoryWorld.factoryId,
 		job: factoryWorld.jobId,
@@ -324,6 +328,7 @@ beforeAll(async () => {
 	world = await buildWorld(database.db);
 	factoryWorld = await addFactoryWorld(database.db, world);
 	plantingWorld = await addPlantingWorld(database.db, world);
+	warningId = await addOpenWarning(database.db, world);
 	actors.set('admin', await actorFor(database.db, world.userIds.admin));
 	headId = await headOf(world.households.inScope);
 	await countWrites();

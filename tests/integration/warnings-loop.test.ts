@@ -262,18 +262,27 @@ describe('grid member scope', () => {
 		const warningId = await openWarning(elsewhere);
 		const before = await rowCount(warningSteps);
 		for (const work of [
-			recordVisit(
-				database.db,
-				grid,
-				elsewhere,
-				{ id: newId(), visitedOn: '2026-11-29', seen: '户主' },
-				TODAY
-			),
-			warningDetail(database.db, grid, warningId, TODAY),
-			verifyWarning(database.db, grid, warningId, { verifiedOn: TODAY, findings: '看过了' }, TODAY),
-			warningDetail(database.db, staffOut, warningId, TODAY)
+			// Thunks: each call starts only after the one before has been refused.
+			() =>
+				recordVisit(
+					database.db,
+					grid,
+					elsewhere,
+					{ id: newId(), visitedOn: '2026-11-29', seen: '户主' },
+					TODAY
+				),
+			() => warningDetail(database.db, grid, warningId, TODAY),
+			() =>
+				verifyWarning(
+					database.db,
+					grid,
+					warningId,
+					{ verifiedOn: TODAY, findings: '看过了' },
+					TODAY
+				),
+			() => warningDetail(database.db, staffOut, warningId, TODAY)
 		]) {
-			expect((await refusal(work)).code).toBe('not_found');
+			expect((await refusal(work())).code).toBe('not_found');
 		}
 		expect(await rowCount(warningSteps)).toBe(before);
 		const mine = await listWarnings(database.db, grid, {}, TODAY);
@@ -369,11 +378,11 @@ describe('the workflow', () => {
 			closedBy: staff.userId
 		});
 		for (const work of [
-			dismissWarning(database.db, staff, id, { decidedOn: TODAY, reason: '再次' }, TODAY),
-			closeAssistedWarning(database.db, admin, id, { decidedOn: TODAY }, TODAY),
-			verifyWarning(database.db, grid, id, { verifiedOn: TODAY, findings: 'x' }, TODAY)
+			() => dismissWarning(database.db, staff, id, { decidedOn: TODAY, reason: '再次' }, TODAY),
+			() => closeAssistedWarning(database.db, admin, id, { decidedOn: TODAY }, TODAY),
+			() => verifyWarning(database.db, grid, id, { verifiedOn: TODAY, findings: 'x' }, TODAY)
 		]) {
-			expect(fields(await refusal(work))).toEqual([':warnings_error_closed']);
+			expect(fields(await refusal(work()))).toEqual([':warnings_error_closed']);
 		}
 	});
 
