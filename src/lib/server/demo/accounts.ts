@@ -5,12 +5,14 @@ import { newId } from '../db/ids';
 import { recordAudit } from '../audit';
 import { systemActor, type UserActor } from '../auth/actor';
 import { hashSecret } from '../auth/passwords';
-import { userTownships, users } from '../auth/schema';
+import { userTownships, userVillages, users } from '../auth/schema';
 import { issueHouseholdCard, setHouseholdPin } from '../auth/users';
 import { counties } from '../divisions/schema';
 import { households } from '../households/schema';
 import { DEMO_COUNTY_CODE } from './generate';
 import { attachDemoOwner } from './factories';
+import { demoGridVillages, seedDemoLoop } from './loop';
+import { todayInChina } from '../../format';
 
 /** The demo's sign-ins, printed at start-up and listed in the README. Demo data only. */
 export const DEMO_ACCOUNTS = {
@@ -22,6 +24,8 @@ export const DEMO_ACCOUNTS = {
 		townships: ['130434108', '130434205']
 	},
 	factoryOwner: { username: 'factory', password: 'weixian-factory' },
+	// Visits three villages of 东代固镇 (the ones with the most demo households).
+	grid: { username: 'grid', password: 'weixian-grid' },
 	household: { pin: '802413' }
 } as const;
 
@@ -56,14 +60,17 @@ export async function seedDemoAccounts(db: Db): Promise<DemoSignIns> {
 	if (existingAdmin) return { householdPhone: household?.phone ?? '', householdCardToken: null };
 
 	const actor = systemActor('demo');
-	const [adminHash, staffHash, ownerHash] = await Promise.all([
+	const [adminHash, staffHash, ownerHash, gridHash] = await Promise.all([
 		hashSecret(DEMO_ACCOUNTS.admin.password),
 		hashSecret(DEMO_ACCOUNTS.staff.password),
-		hashSecret(DEMO_ACCOUNTS.factoryOwner.password)
+		hashSecret(DEMO_ACCOUNTS.factoryOwner.password),
+		hashSecret(DEMO_ACCOUNTS.grid.password)
 	]);
 	const adminId = newId();
+	const staffId = newId();
+	const gridId = newId();
+	const gridVillages = await demoGridVillages(db, county.id);
 	await inTransaction(db, async (tx) => {
-		const staffId = newId();
 		const rows = [
 			{
 				id: adminId,
@@ -85,6 +92,13 @@ export async function seedDemoAccounts(db: Db): Promise<DemoSignIns> {
 				displayName: '刘海涛（微工厂）',
 				username: 'factory',
 				passwordHash: ownerHash
+			},
+			{
+				id: gridId,
+				role: 'grid_member' as const,
+				displayName: '李秀梅（网格员）',
+				username: 'grid',
+				passwordHash: gridHash
 			}
 		];
 		await tx.insert(users).values(rows.map((r) => ({ ...r, countyId: county.id })));
@@ -93,6 +107,11 @@ export async function seedDemoAccounts(db: Db): Promise<DemoSignIns> {
 			.values(
 				DEMO_ACCOUNTS.staff.townships.map((code) => ({ userId: staffId, townshipCode: code }))
 			);
+		if (gridVillages.length) {
+			await tx
+				.insert(userVillages)
+				.values(gridVillages.map((code) => ({ userId: gridId, villageCode: code })));
+		}
 		for (const row of rows) {
 			await recordAudit(tx, actor, {
 				countyId: county.id,
@@ -104,18 +123,26 @@ export async function seedDemoAccounts(db: Db): Promise<DemoSignIns> {
 		}
 	});
 	await attachDemoOwner(db, county.id, DEMO_ACCOUNTS.factoryOwner.username);
-	if (!household?.phone) return { householdPhone: '', householdCardToken: null };
-	const admin: UserActor = {
-		userId: adminId,
-		label: 'demo',
-		role: 'county_admin',
+	const signedIn = (userId: string, label: string, role: UserActor['role']): UserActor => ({
+		userId,
+		label,
+		role,
 		countyId: county.id,
 		countyCode: county.code,
-		townshipCodes: [],
-		villageCodes: [],
+		townshipCodes: role === 'township_staff' ? [...DEMO_ACCOUNTS.staff.townships] : [],
+		villageCodes: role === 'grid_member' ? gridVillages : [],
 		householdId: null,
 		factoryIds: []
-	};
+	});
+	// The monitoring loop, worked by the demo's grid member and township staff.
+	await seedDemoLoop(
+		db,
+		signedIn(gridId, '李秀梅（网格员）', 'grid_member'),
+		signedIn(staffId, '王建军（乡镇干部）', 'township_staff'),
+		todayInChina()
+	);
+	if (!household?.phone) return { householdPhone: '', householdCardToken: null };
+	const admin = signedIn(adminId, 'demo', 'county_admin');
 	await setHouseholdPin(db, admin, household.id, {
 		phone: household.phone,
 		pin: DEMO_ACCOUNTS.household.pin

@@ -7,7 +7,15 @@ import { analyzeAfterBulkWrite } from '../db/maintenance';
 import { systemActor } from '../auth/actor';
 import { recordAudit } from '../audit';
 import { auditLog } from '../audit/schema';
-import { authEvents, householdCards, sessions, userTownships, users } from '../auth/schema';
+import {
+	authEvents,
+	householdCards,
+	sessions,
+	userTownships,
+	userVillages,
+	users
+} from '../auth/schema';
+import { homeVisits, warnings, warningSteps } from '../warnings/schema';
 import { findCountyByCode, loadCountyDivisions } from '../divisions';
 import { counties, divisions } from '../divisions/schema';
 import { factories, factoryJobs, factoryOwners, factoryWages } from '../factories/schema';
@@ -225,6 +233,10 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	sessions,
 	householdCards,
 	userTownships,
+	userVillages,
+	warningSteps,
+	warnings,
+	homeVisits,
 	users,
 	ledgerEntries,
 	assistanceMeasures,
