@@ -57,7 +57,11 @@ function household(village = '130434108068'): Promise<string> {
 	return createHousehold(database.db, world.countyA.id, village, '孙志刚');
 }
 
-async function openWarning(householdId: string, raisedOn = '2026-11-20', kind = 'visit' as const) {
+async function openWarning(
+	householdId: string,
+	raisedOn = '2026-11-20',
+	kind: 'visit' | 'staff' = 'visit'
+) {
 	const { warning } = await raiseWarning(database.db, systemActor('test'), {
 		countyId: world.countyA.id,
 		householdId,
