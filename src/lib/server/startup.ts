@@ -4,6 +4,7 @@ import { openDatabase, type Database } from './db';
 import { runMigrations } from './db/migrate';
 import { INTERACTIVE_STATEMENT_TIMEOUT_MS } from './db/long';
 import { startMaintenance } from './db/maintenance';
+import { startNightly } from './warnings/nightly';
 import { deleteExpiredSessions } from './auth/sessions';
 import { StartupError } from './db/errors';
 import { counties } from './divisions/schema';
@@ -49,6 +50,8 @@ export function startDatabase(): Promise<Database> {
 		}
 		// Statistics and vacuum (PGlite has no autovacuum); stops on shutdown.
 		startMaintenance(database);
+		// The nightly jobs (monitoring rules, …): catches up a missed day; stops on shutdown.
+		startNightly(database);
 		log.info(
 			database.driver === 'pglite'
 				? `Database: embedded PGlite in ${config.dataDir}`

@@ -127,5 +127,28 @@ async function pingDb(db: Db): Promise<boolean> {
  * use this for every change that touches more than one row.
  */
 export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-	return db.transaction(work);
+	return db.transaction(async (tx) => {
+		const hooks: (() => Promise<void>)[] = [];
+		beforeCommitHooks.set(tx, hooks);
+		const result = await work(tx);
+		// A hook may add another; each runs once, in order, on the transaction's final rows.
+		for (let i = 0; i < hooks.length; i += 1) await hooks[i]();
+		beforeCommitHooks.delete(tx);
+		return result;
+	});
+}
+
+const beforeCommitHooks = new WeakMap<object, (() => Promise<void>)[]>();
+
+/**
+ * Runs `hook` at the end of the inTransaction that `tx` belongs to, after its work and
+ * before it commits (so inside it): work that must see a whole change, not its halves (the
+ * monitoring rules after a reversal and its re-posting). False, and nothing registered,
+ * when `tx` is not such a transaction: the caller does the work at once.
+ */
+export function onBeforeCommit(tx: Db, hook: () => Promise<void>): boolean {
+	const hooks = beforeCommitHooks.get(tx);
+	if (!hooks) return false;
+	hooks.push(hook);
+	return true;
 }

@@ -9,4 +9,5 @@ export * from '../settings/schema';
 export * from '../factories/schema';
 export * from '../planting/schema';
 export * from '../warnings/schema';
+export * from '../warnings/nightly-schema';
 export * from './maintenance-schema';

@@ -50,6 +50,9 @@ import {
 import { DEMO_MONITORING_LINE_FEN, DEMO_MONITORING_SEED, generateDemoLife } from './monitoring';
 import { seedDemoFactories } from './factories';
 import { seedDemoPlanting } from './planting';
+import { dueBusinessDate, rulesJob, runNightlyJob } from '../warnings/nightly';
+import { scheduledRuns } from '../warnings/nightly-schema';
+import { warningSteps, warnings } from '../warnings/schema';
 
 export { DEMO_COUNTY_CODE } from './generate';
 
@@ -210,6 +213,10 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
 		};
 	});
 	await analyzeAfterBulkWrite(db, 'demo', 'all');
+	// Tonight's rules over the whole demo county (recorded, so the scheduler does not repeat
+	// them): the time rules too, so the demo shows warnings of several kinds.
+	if (seeded.postings > 0)
+		await runNightlyJob(db, rulesJob, county.id, dueBusinessDate(new Date()));
 	return seeded;
 }
 
@@ -218,6 +225,9 @@ export async function seedDemoCounty(db: Db): Promise<DemoSeedResult> {
  * this order never breaks a constraint. A new table goes above every table it references.
  */
 const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
+	scheduledRuns,
+	warningSteps,
+	warnings,
 	pickingEntries,
 	pickingPayments,
 	plantingSubsidies,

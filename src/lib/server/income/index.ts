@@ -14,6 +14,8 @@ import { ledgerEntries, LEDGER_KINDS, type LedgerKind, type LedgerSource } from 
 import { MANUAL_SUBTYPES, type ManualSubtype } from './subtypes';
 import { EARLIEST_DATE, isCalendarDate, parseYuan } from '../../input';
 import { numberIssue, textInput } from '../input';
+import { onLedgerChanged } from '../warnings/on-ledger-change';
+import { todayInChina } from '../../format';
 
 export { MANUAL_SUBTYPES } from './subtypes';
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
@@ -78,6 +80,7 @@ export async function postLedgerEntry(
 				amountFen: posting.amountFen
 			}
 		});
+		await onLedgerChanged(tx, actor, posting.countyId, [posting.householdId], todayInChina());
 		return inserted;
 	}
 	const [existing] = await tx
@@ -166,6 +169,14 @@ export async function postLedgerEntries(
 		await tx.insert(auditLog).values(audits.slice(i, i + 1000));
 	// A large batch (a payment sheet, a wage run) changes the ledger's statistics.
 	if (written >= 1000) analyzeSoon('payment', [ledgerEntries, auditLog]);
+	for (const countyId of new Set(audits.map((a) => a.countyId)))
+		await onLedgerChanged(
+			tx,
+			actor,
+			countyId,
+			audits.filter((a) => a.countyId === countyId).map((a) => a.entityId),
+			todayInChina()
+		);
 	return written;
 }
 
@@ -212,6 +223,7 @@ export async function reverseLedgerEntry(
 		before: { entry: original.id, amountFen: original.amountFen },
 		after: { entry: reversal.id, amountFen: reversal.amountFen }
 	});
+	await onLedgerChanged(tx, actor, countyId, [original.householdId], todayInChina());
 	return reversal;
 }
 

@@ -1,7 +1,8 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../db';
 import { newId } from '../db/ids';
-import { recordAudit } from '../audit';
+import { maskForAudit, recordAudit } from '../audit';
+import { auditLog } from '../audit/schema';
 import type { Actor } from '../auth/actor';
 import { getCountySettings } from '../settings';
 import { warnings, warningSteps, type WarningKind, type WarningSource } from './schema';
@@ -30,6 +31,8 @@ export interface NewWarning {
 	note?: string | null;
 	raisedOn: string;
 	visitId?: string | null;
+	/** A rule's warning: what it is about (see warnings.ruleKey). */
+	ruleKey?: string | null;
 	/** A client-made UUIDv7, so a retried request raises nothing twice. */
 	id?: string;
 }
@@ -54,6 +57,7 @@ export async function raiseWarning(
 			householdId: input.householdId,
 			kind: input.kind,
 			source: input.source,
+			ruleKey: input.ruleKey ?? null,
 			evidence: input.evidence ?? {},
 			note: input.note ?? null,
 			raisedOn: input.raisedOn,
@@ -103,4 +107,86 @@ export async function raiseWarning(
 		.where(and(eq(warnings.countyId, input.countyId), eq(warnings.id, id)));
 	if (!replayed) throw new Error('warning neither inserted nor found');
 	return { warning: replayed, raised: false };
+}
+
+/**
+ * raiseWarning for many households at once (the rules over a payment sheet or a county):
+ * the same rows, steps and audit, written in a few statements. Each warning whose kind is
+ * already open for its household is skipped by the partial unique index. Returns the
+ * warnings raised. Rows are written in household order, so two batches never deadlock.
+ */
+export async function raiseWarnings(
+	tx: Db,
+	actor: Actor,
+	inputs: (NewWarning & { audit?: Record<string, unknown> })[]
+): Promise<Warning[]> {
+	if (inputs.length === 0) return [];
+	const dueDays = new Map<string, number>();
+	for (const countyId of new Set(inputs.map((i) => i.countyId)))
+		dueDays.set(countyId, (await getCountySettings(tx, countyId)).verificationDueWorkingDays);
+	const sorted = [...inputs].sort((a, b) =>
+		a.householdId === b.householdId
+			? a.kind.localeCompare(b.kind)
+			: a.householdId.localeCompare(b.householdId)
+	);
+	const raised: Warning[] = [];
+	for (let i = 0; i < sorted.length; i += 500) {
+		const chunk = sorted.slice(i, i + 500).map((input) => ({ input, id: input.id ?? newId() }));
+		const inserted = await tx
+			.insert(warnings)
+			.values(
+				chunk.map(({ input, id }) => ({
+					countyId: input.countyId,
+					id,
+					householdId: input.householdId,
+					kind: input.kind,
+					source: input.source,
+					ruleKey: input.ruleKey ?? null,
+					evidence: input.evidence ?? {},
+					note: input.note ?? null,
+					raisedOn: input.raisedOn,
+					raisedBy: actor.userId,
+					dueOn: addWorkingDays(input.raisedOn, dueDays.get(input.countyId)!),
+					visitId: input.visitId ?? null
+				}))
+			)
+			.onConflictDoNothing()
+			.returning();
+		if (inserted.length === 0) continue;
+		const byId = new Map(chunk.map((c) => [c.id, c.input]));
+		await tx.insert(warningSteps).values(
+			inserted.map((w) => ({
+				countyId: w.countyId,
+				id: newId(),
+				warningId: w.id,
+				step: 'raised' as const,
+				happenedOn: w.raisedOn,
+				byUserId: actor.userId,
+				byLabel: actor.label,
+				note: w.note,
+				details: w.evidence
+			}))
+		);
+		await tx.insert(auditLog).values(
+			inserted.map((w) => ({
+				countyId: w.countyId,
+				id: newId(),
+				actorUserId: actor.userId,
+				actorLabel: actor.label,
+				action: 'warning.raise',
+				entity: 'household',
+				entityId: w.householdId,
+				before: null,
+				after: maskForAudit({
+					warning: w.id,
+					kind: w.kind,
+					source: w.source,
+					evidence: w.evidence,
+					...byId.get(w.id)?.audit
+				})
+			}))
+		);
+		raised.push(...inserted);
+	}
+	return raised;
 }

@@ -56,6 +56,9 @@ export const warnings = pgTable(
 		householdId: uuid().notNull(),
 		kind: text({ enum: WARNING_KINDS }).notNull(),
 		source: text({ enum: WARNING_SOURCES }).notNull(),
+		// For a rule's warning, what it was about ('job:<id>', 'expense:<id>', 'income_below_line:2026'):
+		// the rules never raise a warning again for something people have already closed.
+		ruleKey: text(),
 		// The numbers that raised it: per-capita income and line, the drop, the expense, …
 		evidence: jsonb().$type<Record<string, unknown>>().notNull().default({}),
 		// What a person wrote when raising it (visit findings, the household's own words).
