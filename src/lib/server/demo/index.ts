@@ -15,7 +15,7 @@ import {
 	userVillages,
 	users
 } from '../auth/schema';
-import { homeVisits, warnings, warningSteps } from '../warnings/schema';
+import { homeVisits } from '../warnings/schema';
 import { findCountyByCode, loadCountyDivisions } from '../divisions';
 import { counties, divisions } from '../divisions/schema';
 import { factories, factoryJobs, factoryOwners, factoryWages } from '../factories/schema';
@@ -244,8 +244,6 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	householdCards,
 	userTownships,
 	userVillages,
-	warningSteps,
-	warnings,
 	homeVisits,
 	users,
 	ledgerEntries,
