@@ -1,9 +1,10 @@
 import { translate } from './i18n';
-import { formatDate, formatFen, formatGrams, type Locale } from './format';
+import { formatDate, formatFen, formatGrams, formatMonth, type Locale } from './format';
 import { isCalendarDate } from './input';
 
 // A warning's evidence is JSON written by the rule or person that raised it. Its numbers
-// are shown by their names' endings: …Fen is money, …Pct a share, …Grams a weight.
+// are shown by their names' endings: …Fen is money, …Pct a share, …Grams a weight, …Year
+// a year; …Id names a record and is not shown.
 
 export interface EvidenceLine {
 	key: string;
@@ -13,19 +14,28 @@ export interface EvidenceLine {
 
 export function evidenceLines(evidence: Record<string, unknown>, locale: Locale): EvidenceLine[] {
 	const number = new Intl.NumberFormat(locale);
-	return Object.entries(evidence)
-		.filter(([, value]) => value !== null && value !== undefined && typeof value !== 'object')
-		.map(([key, value]) => {
-			const labelKey = `warnings_evidence_${key}`;
-			const label = translate(labelKey);
-			let text: string;
-			if (typeof value === 'number' && /Fen$/.test(key))
-				text = formatFen(Math.round(value), locale);
-			else if (typeof value === 'number' && /Grams$/.test(key)) text = formatGrams(value, locale);
-			else if (typeof value === 'number' && /Pct$/.test(key)) text = `${number.format(value)}%`;
-			else if (typeof value === 'number') text = number.format(value);
-			else if (isCalendarDate(value)) text = formatDate(value, locale);
-			else text = String(value);
-			return { key, label: label === labelKey ? key : label, value: text };
-		});
+	return (
+		Object.entries(evidence)
+			// Ids point at records (the job, the claim); people read the rest.
+			.filter(
+				([key, value]) =>
+					value !== null && value !== undefined && typeof value !== 'object' && !/Id$/.test(key)
+			)
+			.map(([key, value]) => {
+				const labelKey = `warnings_evidence_${key}`;
+				const label = translate(labelKey);
+				let text: string;
+				if (typeof value === 'number' && /Fen$/.test(key))
+					text = formatFen(Math.round(value), locale);
+				else if (typeof value === 'number' && /Grams$/.test(key)) text = formatGrams(value, locale);
+				else if (typeof value === 'number' && /Pct$/.test(key)) text = `${number.format(value)}%`;
+				else if (/Year$/.test(key)) text = String(value);
+				else if (typeof value === 'number') text = number.format(value);
+				else if (isCalendarDate(value)) text = formatDate(value, locale);
+				else if (typeof value === 'string' && /^\d{4}-\d{2}$/.test(value))
+					text = formatMonth(value, locale);
+				else text = String(value);
+				return { key, label: label === labelKey ? key : label, value: text };
+			})
+	);
 }
