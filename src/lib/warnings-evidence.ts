@@ -12,10 +12,51 @@ export interface EvidenceLine {
 	value: string;
 }
 
+/** The order people read the rules' numbers in (the database keeps JSON keys in its own). */
+const ORDER = [
+	'onDate',
+	'perCapitaFen',
+	'lineFen',
+	'lineYear',
+	'gapFen',
+	'aboveLineFen',
+	'marginPct',
+	'upperFen',
+	'earlierFrom',
+	'earlierTo',
+	'earlierFen',
+	'recentFrom',
+	'recentTo',
+	'recentFen',
+	'dropPct',
+	'thresholdPct',
+	'endedOn',
+	'daysWithoutJob',
+	'gapDays',
+	'expenseOn',
+	'eventDate',
+	'amountFen',
+	'annualNetFen',
+	'sharePct',
+	'seasonYear',
+	'lastSeasonYear',
+	'lastSeasonWeighIns',
+	'lastSeasonFen',
+	'checkedFrom',
+	'visitedOn',
+	'seen'
+];
+
+function rank(key: string): number {
+	const at = ORDER.indexOf(key);
+	return at === -1 ? ORDER.length : at;
+}
+
 export function evidenceLines(evidence: Record<string, unknown>, locale: Locale): EvidenceLine[] {
 	const number = new Intl.NumberFormat(locale);
 	return (
 		Object.entries(evidence)
+			.sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
 			// Ids point at records (the job, the claim); people read the rest.
 			.filter(
 				([key, value]) =>
