@@ -14,6 +14,8 @@ export function roleName(role: string): string {
 			return m.role_factory_owner();
 		case 'household':
 			return m.role_household();
+		case 'grid_member':
+			return m.grid_role_name();
 		default:
 			return role;
 	}
@@ -121,4 +123,22 @@ export function optionName(
 function translateOr(key: string, fallback: string): string {
 	const name = translate(key);
 	return name === key ? fallback : name;
+}
+
+// The monitoring loop's words: warning kinds, statuses, steps and decisions.
+
+export function warningKindName(kind: string): string {
+	return translateOr(`warnings_kind_${kind}`, kind);
+}
+
+export function warningStatusName(status: string): string {
+	return translateOr(`warnings_status_${status}`, status);
+}
+
+export function warningStepName(step: string): string {
+	return translateOr(`warnings_step_${step}`, step);
+}
+
+export function warningDecisionName(decision: string): string {
+	return translateOr(`warnings_decision_${decision}`, decision);
 }

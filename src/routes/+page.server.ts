@@ -8,6 +8,7 @@ import type { Db } from '$lib/server/db';
 import { standingCounts } from '$lib/server/income/standing-read';
 import { monitoringLineFor } from '$lib/server/settings';
 import { openWarningCounts } from '$lib/server/warnings/counts';
+import { gridHome } from '$lib/server/warnings/queue';
 import type { PageServerLoad } from './$types';
 
 /** Who is below the line and what is open, in the person's area: counts from indexed tables. */
@@ -68,6 +69,12 @@ export const load: PageServerLoad = async ({ locals }) => {
 				home: 'factory_owner' as const,
 				name: user.label,
 				factories: await ownerHome(db, user, todayInChina())
+			};
+		case 'grid_member':
+			return {
+				home: 'grid_member' as const,
+				name: user.label,
+				grid: await gridHome(db, user, todayInChina())
 			};
 		case 'household':
 			return {

@@ -11,7 +11,14 @@ import { systemActor } from '../../src/lib/server/auth/actor';
 import { members } from '../../src/lib/server/households/schema';
 import { villageAliases } from '../../src/lib/server/divisions/schema';
 import { postLedgerEntry } from '../../src/lib/server/income';
-import { actorFor, addFactoryWorld, buildWorld, type FactoryWorld, type World } from './fixtures';
+import {
+	actorFor,
+	addFactoryWorld,
+	addOpenWarning,
+	buildWorld,
+	type FactoryWorld,
+	type World
+} from './fixtures';
 import { addPickingEntry, addPlantingWorld, type PlantingWorld } from './fixtures';
 import { addInsuranceWorld, type InsuranceWorld } from './fixtures';
 import { addProposalWorld } from './fixtures';
@@ -29,7 +36,8 @@ type Persona =
 	| 'staffOut'
 	| 'owner'
 	| 'householdSelf'
-	| 'householdOther';
+	| 'householdOther'
+	| 'gridIn';
 type Outcome = 'ok' | 'not_found' | 'login';
 
 const PERSONAS: Persona[] = [
@@ -40,7 +48,8 @@ const PERSONAS: Persona[] = [
 	'staffOut',
 	'owner',
 	'householdSelf',
-	'householdOther'
+	'householdOther',
+	'gridIn'
 ];
 const SIGNED_IN = PERSONAS.filter((p) => p !== 'anon');
 
@@ -54,6 +63,8 @@ const everyone = only(...PERSONAS);
 const signedIn = only(...SIGNED_IN);
 const ADMINS: Persona[] = ['admin', 'adminB'];
 const STAFF: Persona[] = ['admin', 'adminB', 'staffIn', 'staffOut'];
+/** Who works the monitoring loop: staff, and the grid member of the inScope households' village. */
+const LOOP: Persona[] = [...STAFF, 'gridIn'];
 
 interface Case {
 	expect: Record<Persona, Outcome>;
@@ -85,7 +96,7 @@ const MATRIX: Record<string, Case> = {
 	'/account load': { expect: signedIn },
 	// Households have a PIN, not a password.
 	'/account action:changePassword': {
-		expect: only('admin', 'adminB', 'staffIn', 'staffOut', 'owner')
+		expect: only('admin', 'adminB', 'staffIn', 'staffOut', 'owner', 'gridIn')
 	},
 	'/account action:signOutEverywhere': { expect: signedIn },
 	'/account action:endSession': {
@@ -167,8 +178,9 @@ const MATRIX: Record<string, Case> = {
 		expect: only(...ADMINS),
 		form: () => ({ list: 'risk', code: 'illness' })
 	},
-	'/households load': { expect: only(...STAFF) },
-	'/households/[id] load': { expect: only('admin', 'staffIn', 'householdSelf') },
+	// Grid members list the households of their villages only (householdScope).
+	'/households load': { expect: only(...LOOP) },
+	'/households/[id] load': { expect: only('admin', 'staffIn', 'householdSelf', 'gridIn') },
 	'/households/new load': { expect: only(...STAFF) },
 	'/households/new action:default': { expect: only(...STAFF) },
 	'/households/[id] action:update': { expect: only('admin', 'staffIn') },
@@ -332,6 +344,24 @@ const MATRIX: Record<string, Case> = {
 	'/insurance/claims/[claim] action:pay': { expect: only('admin') },
 	'/insurance/claims/[claim]/investigate load': { expect: only('admin', 'staffIn') },
 	'/insurance/claims/[claim]/investigate action:default': { expect: only('admin', 'staffIn') },
+	// warnings: routes below
+	// The loop: grid members visit and verify in their villages; staff and admins decide.
+	'/visits load': { expect: only(...LOOP) },
+	'/households/[id]/visit load': { expect: only('admin', 'staffIn', 'gridIn') },
+	'/households/[id]/visit action:default': { expect: only('admin', 'staffIn', 'gridIn') },
+	'/households/[id] action:raiseWarning': { expect: only('admin', 'staffIn') },
+	'/warnings load': { expect: only(...LOOP) },
+	'/warnings/[id] load': { expect: only('admin', 'staffIn', 'gridIn') },
+	// Empty forms: checked, nothing written (the world's warning stays open).
+	'/warnings/[id] action:verify': { expect: only('admin', 'staffIn', 'gridIn') },
+	'/warnings/[id] action:identify': { expect: only('admin', 'staffIn') },
+	'/warnings/[id] action:assist': { expect: only('admin', 'staffIn') },
+	'/warnings/[id] action:close': { expect: only('admin', 'staffIn') },
+	'/warnings/[id] action:dismiss': { expect: only('admin', 'staffIn') },
+	// Staff create grid members for their own villages (an empty form is refused with a message).
+	'/admin/users action:createGrid': { expect: only(...STAFF) },
+	// The matrix's user is a household account, never a grid member: nobody sets its villages.
+	'/admin/users/[id] action:villages': { expect: only() },
 	'/households/[id]/card load': { expect: only('admin', 'staffIn') },
 	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') },
 	// proposals: routes below
@@ -376,6 +406,8 @@ let factoryWorld: FactoryWorld;
 let plantingWorld: PlantingWorld;
 let insuranceWorld: InsuranceWorld;
 let proposalId = '';
+/** An open warning on households.inScope, for the /warnings/[id] routes. */
+let warningId: string;
 const actors = new Map<Persona, { user: UserActor; sessionId: string } | null>();
 
 beforeAll(async () => {
@@ -386,6 +418,7 @@ beforeAll(async () => {
 	plantingWorld = await addPlantingWorld(database.db, world);
 	insuranceWorld = await addInsuranceWorld(database.db, world);
 	proposalId = await addProposalWorld(database.db, world);
+	warningId = await addOpenWarning(database.db, world);
 	const ids: Record<Exclude<Persona, 'anon'>, string> = world.userIds as unknown as Record<
 		Exclude<Persona, 'anon'>,
 		string
@@ -403,7 +436,9 @@ function paramsFor(routeId: string): Record<string, string> {
 		township: world.townshipIn,
 		id: routeId.startsWith('/admin/users')
 			? world.userIds.householdTarget
-			: world.households.inScope,
+			: routeId.startsWith('/warnings')
+				? warningId
+				: world.households.inScope,
 		token: hashToken('no-such-card').slice(0, 52),
 		factory: factoryWorld.factoryId,
 		job: factoryWorld.jobId,

@@ -326,10 +326,12 @@ describe('managing accounts', () => {
 		expect(audit.map((a) => a.action)).toEqual(['users.create']);
 	});
 
-	it('lets staff list only household accounts of their townships; admins see the county', async () => {
+	it('lets staff list only household and grid-member accounts of their townships; admins see the county', async () => {
 		const staff = await actorFor(database.db, world.userIds.staffIn);
 		const listed = await listUsers(database.db, staff.user);
-		expect(listed.every((u) => u.role === 'household')).toBe(true);
+		expect(listed.every((u) => u.role === 'household' || u.role === 'grid_member')).toBe(true);
+		// The grid member of a village of their township is theirs to manage.
+		expect(listed.map((u) => u.id)).toContain(world.userIds.gridIn);
 		expect(listed.map((u) => u.id)).toContain(world.userIds.householdTarget);
 		expect(listed.map((u) => u.id)).not.toContain(world.userIds.householdOther);
 		const adminB = await actorFor(database.db, world.userIds.adminB);

@@ -4,7 +4,7 @@ import { newId } from '../../src/lib/server/db/ids';
 import { identityCheckCharacter } from '../../src/lib/identity';
 import { systemActor, type UserActor } from '../../src/lib/server/auth/actor';
 import { hashSecret } from '../../src/lib/server/auth/passwords';
-import { userTownships, users, type Role } from '../../src/lib/server/auth/schema';
+import { userTownships, userVillages, users, type Role } from '../../src/lib/server/auth/schema';
 import { createSession, validateSessionToken } from '../../src/lib/server/auth/sessions';
 import { loadCountyDivisions } from '../../src/lib/server/divisions';
 import { divisions } from '../../src/lib/server/divisions/schema';
@@ -53,7 +53,13 @@ export async function createUser(
 	db: Db,
 	countyId: string,
 	role: Role,
-	options: { username?: string; townships?: string[]; householdId?: string; phone?: string } = {}
+	options: {
+		username?: string;
+		townships?: string[];
+		villages?: string[];
+		householdId?: string;
+		phone?: string;
+	} = {}
 ): Promise<string> {
 	const id = newId();
 	await db.insert(users).values({
@@ -68,6 +74,9 @@ export async function createUser(
 	});
 	for (const code of options.townships ?? []) {
 		await db.insert(userTownships).values({ userId: id, townshipCode: code });
+	}
+	for (const code of options.villages ?? []) {
+		await db.insert(userVillages).values({ userId: id, villageCode: code });
 	}
 	return id;
 }
@@ -99,6 +108,8 @@ export interface World {
 		householdSelf: string;
 		householdTarget: string;
 		householdOther: string;
+		/** A grid member (网格员) of one village of townshipIn: the inScope households'. */
+		gridIn: string;
 	};
 }
 
@@ -138,7 +149,11 @@ export async function buildWorld(db: Db): Promise<World> {
 			owner: await createUser(db, a.id, 'factory_owner', { username: `owner${++sequence}` }),
 			householdSelf: await createUser(db, a.id, 'household', { householdId: hIn }),
 			householdTarget: await createUser(db, a.id, 'household', { householdId: hIn2 }),
-			householdOther: await createUser(db, a.id, 'household', { householdId: hOut })
+			householdOther: await createUser(db, a.id, 'household', { householdId: hOut }),
+			gridIn: await createUser(db, a.id, 'grid_member', {
+				username: `grid${++sequence}`,
+				villages: [villageIn]
+			})
 		}
 	};
 }
@@ -380,4 +395,18 @@ export async function addProposalWorld(db: Db, world: World): Promise<string> {
 		byName: 'staffin'
 	});
 	return id;
+}
+
+/** An open warning (kind `visit`, raised 2026-11-20) on `households.inScope`. */
+export async function addOpenWarning(db: Db, world: World): Promise<string> {
+	const { raiseWarning } = await import('../../src/lib/server/warnings');
+	const { warning } = await raiseWarning(db, systemActor('test'), {
+		countyId: world.countyA.id,
+		householdId: world.households.inScope,
+		kind: 'visit',
+		source: 'person',
+		note: '户主住院',
+		raisedOn: '2026-11-20'
+	});
+	return warning.id;
 }

@@ -13,6 +13,7 @@ import {
 	actorFor,
 	addFactoryWorld,
 	addInsuranceWorld,
+	addOpenWarning,
 	addPlantingWorld,
 	addProposalWorld,
 	buildWorld,
@@ -201,6 +202,7 @@ let plantingWorld: PlantingWorld;
 let insuranceWorld: InsuranceWorld;
 let proposalId = '';
 let headId = '';
+let warningId = '';
 const actors = new Map<Persona, { user: UserActor; sessionId: string } | null>();
 
 async function headOf(householdId: string): Promise<string> {
@@ -217,7 +219,9 @@ function paramsFor(routeId: string): Record<string, string> {
 		township: world.townshipIn,
 		id: routeId.startsWith('/admin/users')
 			? world.userIds.householdTarget
-			: world.households.inScope,
+			: routeId.startsWith('/warnings')
+				? warningId
+				: world.households.inScope,
 		token: 'no-such-card',
 		factory: factoryWorld.factoryId,
 		job: factoryWorld.jobId,
@@ -340,6 +344,7 @@ beforeAll(async () => {
 	plantingWorld = await addPlantingWorld(database.db, world);
 	insuranceWorld = await addInsuranceWorld(database.db, world);
 	proposalId = await addProposalWorld(database.db, world);
+	warningId = await addOpenWarning(database.db, world);
 	actors.set('admin', await actorFor(database.db, world.userIds.admin));
 	headId = await headOf(world.households.inScope);
 	await countWrites();

@@ -69,7 +69,7 @@ export function printDemoSignIns(signIns: DemoSignIns): void {
 		`  county admin     ${DEMO_ACCOUNTS.admin.username} / ${DEMO_ACCOUNTS.admin.password}`,
 		`  township staff   ${DEMO_ACCOUNTS.staff.username} / ${DEMO_ACCOUNTS.staff.password}`,
 		`  factory owner    ${DEMO_ACCOUNTS.factoryOwner.username} / ${DEMO_ACCOUNTS.factoryOwner.password}`,
-		`  grid member      ${DEMO_ACCOUNTS.gridMember.username} / ${DEMO_ACCOUNTS.gridMember.password}`,
+		`  grid member      ${DEMO_ACCOUNTS.grid.username} / ${DEMO_ACCOUNTS.grid.password}`,
 		`  household        phone ${signIns.householdPhone || '(none)'} / PIN ${DEMO_ACCOUNTS.household.pin}`
 	];
 	if (signIns.householdCardToken) {

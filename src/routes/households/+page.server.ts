@@ -10,7 +10,8 @@ import type { PageServerLoad } from './$types';
 const PAGE_SIZE = 25;
 
 export const load: PageServerLoad = async (event) => {
-	const user = await requireRole(event, 'county_admin', 'township_staff');
+	// Grid members see the households of their villages (householdScope), and add none.
+	const user = await requireRole(event, 'county_admin', 'township_staff', 'grid_member');
 	const params = event.url.searchParams;
 	const text = (name: string) => searchText(params.get(name));
 	const filter = {
@@ -42,6 +43,7 @@ export const load: PageServerLoad = async (event) => {
 			.map((t) => ({ code: t.code, name: t.name })),
 		villages: villages.map((v) => ({ code: v.code, name: v.name })),
 		options,
-		isAdmin: user.role === 'county_admin'
+		isAdmin: user.role === 'county_admin',
+		canAdd: user.role !== 'grid_member'
 	};
 };

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'd
 import { textInput } from '../input';
 import type { Db } from '../db';
 import { inTransaction } from '../db';
-import { newId } from '../db/ids';
+import { isUuid, newId } from '../db/ids';
 import { recordAudit } from '../audit';
 import { divisions } from '../divisions/schema';
 import { DomainError, type FieldIssue } from '../errors';
@@ -10,8 +10,16 @@ import { HEAD_OF_HOUSEHOLD, households, members } from '../households/schema';
 import type { UserActor } from './actor';
 import { recordAuthEvent } from './events';
 import { hashSecret, passwordProblem, pinProblem, verifySecret } from './passwords';
-import { canSeeHousehold, canSeeTownship } from './scope';
-import { householdCards, sessions, userTownships, users, ROLES, type Role } from './schema';
+import { canSeeHousehold, canSeeTownship, canSeeVillage } from './scope';
+import {
+	householdCards,
+	sessions,
+	userTownships,
+	userVillages,
+	users,
+	ROLES,
+	type Role
+} from './schema';
 import { createSession, invalidateUserSessions, type NewSession } from './sessions';
 import { generateToken, hashToken } from './tokens';
 
@@ -28,9 +36,15 @@ export interface UserSummary {
 	disabled: boolean;
 	createdAt: Date;
 	townshipCodes: string[];
+	/** Grid members: the villages they visit. */
+	villageCodes: string[];
 }
 
-function summarize(user: UserRow, townshipCodes: string[] = []): UserSummary {
+function summarize(
+	user: UserRow,
+	townshipCodes: string[] = [],
+	villageCodes: string[] = []
+): UserSummary {
 	return {
 		id: user.id,
 		role: user.role,
@@ -40,7 +54,8 @@ function summarize(user: UserRow, townshipCodes: string[] = []): UserSummary {
 		householdId: user.householdId,
 		disabled: user.disabledAt !== null,
 		createdAt: user.createdAt,
-		townshipCodes
+		townshipCodes,
+		villageCodes
 	};
 }
 
@@ -56,8 +71,12 @@ function throwIfAny(issues: FieldIssue[]): void {
 	if (issues.length > 0) throw new DomainError('invalid', issues);
 }
 
-/** May this actor manage that user? Admins: everyone in the county; staff: households of their townships. */
+/**
+ * May this actor manage that user? Admins: everyone in the county; staff: households of
+ * their townships and grid members whose villages all lie in their townships.
+ */
 async function manageableUser(db: Db, actor: UserActor, userId: string): Promise<UserRow> {
+	if (!isUuid(userId)) throw DomainError.notFound();
 	const [user] = await db
 		.select()
 		.from(users)
@@ -68,7 +87,44 @@ async function manageableUser(db: Db, actor: UserActor, userId: string): Promise
 		const household = await householdRow(db, actor, user.householdId);
 		if (household) return user;
 	}
+	if (actor.role === 'township_staff' && user.role === 'grid_member') {
+		const villages = await villagesOf(db, user.id);
+		if (villages.length > 0 && villages.every((v) => canSeeVillage(actor, v))) return user;
+	}
 	throw DomainError.notFound();
+}
+
+async function villagesOf(db: Db, userId: string): Promise<string[]> {
+	const rows = await db
+		.select({ code: userVillages.villageCode })
+		.from(userVillages)
+		.where(eq(userVillages.userId, userId))
+		.orderBy(asc(userVillages.villageCode));
+	return rows.map((r) => r.code);
+}
+
+/** Village codes the actor may give a grid member: real villages of their county and scope. */
+async function checkVillages(db: Db, actor: UserActor, codes: unknown[]): Promise<string[]> {
+	const villageCodes = [...new Set(codes.map((c) => text(c, 20, 'villageCodes')).filter(Boolean))];
+	if (
+		villageCodes.length === 0 ||
+		villageCodes.length > 50 ||
+		villageCodes.some((c) => !/^\d{12}$/.test(c) || !canSeeVillage(actor, c))
+	)
+		throw DomainError.invalid('villageCodes', 'grid_error_villages');
+	const found = await db
+		.select({ code: divisions.code })
+		.from(divisions)
+		.where(
+			and(
+				inArray(divisions.code, villageCodes),
+				eq(divisions.level, 'village'),
+				eq(divisions.countyCode, actor.countyCode)
+			)
+		);
+	if (found.length !== villageCodes.length)
+		throw DomainError.invalid('villageCodes', 'grid_error_villages');
+	return villageCodes;
 }
 
 async function householdRow(db: Db, actor: UserActor, householdId: string) {
@@ -104,7 +160,7 @@ export async function createStaffUser(
 		...new Set(input.townshipCodes.map((c) => text(c, 20, 'townshipCodes')).filter(Boolean))
 	];
 	const issues: FieldIssue[] = [];
-	if (!ROLES.includes(role) || role === 'household')
+	if (!ROLES.includes(role) || role === 'household' || role === 'grid_member')
 		issues.push({ field: 'role', key: 'users_error_role' });
 	if (!displayName || displayName.length > 40)
 		issues.push({ field: 'displayName', key: 'users_error_name' });
@@ -206,8 +262,23 @@ export async function listUsers(
 	const conditions: SQL[] = [eq(users.countyId, actor.countyId)];
 	if (actor.role === 'township_staff') {
 		if (actor.townshipCodes.length === 0) return [];
-		conditions.push(eq(users.role, 'household'));
-		conditions.push(inArray(sql`left(${households.villageCode}, 9)`, actor.townshipCodes));
+		// Households of their townships, and grid members who visit only there.
+		conditions.push(
+			or(
+				and(
+					eq(users.role, 'household'),
+					inArray(sql`left(${households.villageCode}, 9)`, actor.townshipCodes)
+				),
+				and(
+					eq(users.role, 'grid_member'),
+					sql`exists (select 1 from ${userVillages} where ${userVillages.userId} = ${users.id})`,
+					sql`not exists (select 1 from ${userVillages} where ${userVillages.userId} = ${users.id} and left(${userVillages.villageCode}, 9) not in (${sql.join(
+						actor.townshipCodes.map((c) => sql`${c}`),
+						sql`, `
+					)}))`
+				)
+			) as SQL
+		);
 	} else if (actor.role !== 'county_admin') {
 		return [];
 	}
@@ -237,13 +308,20 @@ export async function listUsers(
 		.limit(filter.limit ?? 200)
 		.offset(filter.offset ?? 0);
 	const staffIds = rows.filter((r) => r.user.role === 'township_staff').map((r) => r.user.id);
-	const townships = staffIds.length
-		? await db.select().from(userTownships).where(inArray(userTownships.userId, staffIds))
-		: [];
+	const gridIds = rows.filter((r) => r.user.role === 'grid_member').map((r) => r.user.id);
+	const [townships, villages] = await Promise.all([
+		staffIds.length
+			? db.select().from(userTownships).where(inArray(userTownships.userId, staffIds))
+			: Promise.resolve([]),
+		gridIds.length
+			? db.select().from(userVillages).where(inArray(userVillages.userId, gridIds))
+			: Promise.resolve([])
+	]);
 	return rows.map((r) =>
 		summarize(
 			r.user,
-			townships.filter((t) => t.userId === r.user.id).map((t) => t.townshipCode)
+			townships.filter((t) => t.userId === r.user.id).map((t) => t.townshipCode),
+			villages.filter((v) => v.userId === r.user.id).map((v) => v.villageCode)
 		)
 	);
 }
@@ -265,8 +343,9 @@ export interface UserDetail {
 
 export async function getUserDetail(db: Db, actor: UserActor, userId: string): Promise<UserDetail> {
 	const user = await manageableUser(db, actor, userId);
-	const [townships, userSessions, cards] = await Promise.all([
+	const [townships, villages, userSessions, cards] = await Promise.all([
 		db.select().from(userTownships).where(eq(userTownships.userId, user.id)),
+		villagesOf(db, user.id),
 		listSessions(db, user.id),
 		user.householdId
 			? db
@@ -284,7 +363,8 @@ export async function getUserDetail(db: Db, actor: UserActor, userId: string): P
 	return {
 		user: summarize(
 			user,
-			townships.map((t) => t.townshipCode)
+			townships.map((t) => t.townshipCode),
+			villages
 		),
 		sessions: userSessions,
 		hasActiveCard: cards.length > 0
@@ -631,4 +711,104 @@ export async function getHouseholdAccount(
 		hasActiveCard: cards.length > 0,
 		disabled: !!user?.disabledAt
 	};
+}
+
+export interface GridMemberInput {
+	displayName: unknown;
+	username: unknown;
+	phone: unknown;
+	password: unknown;
+	villageCodes: unknown[];
+}
+
+/**
+ * A grid member (网格员) with the villages they visit: created by a county admin, or by
+ * township staff for villages of their own townships.
+ */
+export async function createGridMember(
+	db: Db,
+	actor: UserActor,
+	input: GridMemberInput
+): Promise<UserSummary> {
+	if (actor.role !== 'county_admin' && actor.role !== 'township_staff')
+		throw DomainError.notFound();
+	const displayName = text(input.displayName, 200, 'displayName');
+	const username = text(input.username, 200, 'username').toLowerCase() || null;
+	const phone = text(input.phone, 200, 'phone').replace(/[\s-]/g, '') || null;
+	const password = typeof input.password === 'string' ? input.password : '';
+	const issues: FieldIssue[] = [];
+	if (!displayName || displayName.length > 40)
+		issues.push({ field: 'displayName', key: 'users_error_name' });
+	if (!username && !phone) issues.push({ field: 'username', key: 'users_error_username_or_phone' });
+	if (username && !USERNAME.test(username))
+		issues.push({ field: 'username', key: 'users_error_username' });
+	if (phone && !MOBILE.test(phone)) issues.push({ field: 'phone', key: 'users_error_phone' });
+	const problem = passwordProblem(password, [username, phone, displayName]);
+	if (problem) issues.push({ field: 'password', key: `users_error_${problem}` });
+	let villageCodes: string[] = [];
+	try {
+		villageCodes = await checkVillages(db, actor, input.villageCodes);
+	} catch (caught) {
+		if (!(caught instanceof DomainError)) throw caught;
+		issues.push(...caught.issues);
+	}
+	throwIfAny(issues);
+	const passwordHash = await hashSecret(password);
+	return inTransaction(db, async (tx) => {
+		await assertFree(tx, { username, phone, household: false });
+		const [user] = await tx
+			.insert(users)
+			.values({
+				id: newId(),
+				countyId: actor.countyId,
+				role: 'grid_member',
+				displayName,
+				username,
+				phone,
+				passwordHash
+			})
+			.returning();
+		await tx
+			.insert(userVillages)
+			.values(villageCodes.map((villageCode) => ({ userId: user.id, villageCode })));
+		const summary = summarize(user, [], villageCodes);
+		await recordAudit(tx, actor, {
+			countyId: actor.countyId,
+			action: 'users.create',
+			entity: 'user',
+			entityId: user.id,
+			after: summary
+		});
+		return summary;
+	});
+}
+
+/** Changes the villages a grid member visits (scope is read at each request: no sign-out). */
+export async function setGridVillages(
+	db: Db,
+	actor: UserActor,
+	userId: string,
+	codes: unknown[]
+): Promise<string[]> {
+	const user = await manageableUser(db, actor, userId);
+	if (user.role !== 'grid_member') throw DomainError.notFound();
+	const villageCodes = await checkVillages(db, actor, codes);
+	const before = await villagesOf(db, user.id);
+	// Staff may not take away villages outside their townships.
+	if (before.some((v) => !canSeeVillage(actor, v))) throw DomainError.notFound();
+	await inTransaction(db, async (tx) => {
+		await tx.delete(userVillages).where(eq(userVillages.userId, user.id));
+		await tx
+			.insert(userVillages)
+			.values(villageCodes.map((villageCode) => ({ userId: user.id, villageCode })));
+		await recordAudit(tx, actor, {
+			countyId: actor.countyId,
+			action: 'users.villages',
+			entity: 'user',
+			entityId: user.id,
+			before: { villageCodes: before },
+			after: { villageCodes }
+		});
+	});
+	return villageCodes;
 }

@@ -11,6 +11,8 @@ import { counties, divisions } from '../divisions/schema';
 import { households } from '../households/schema';
 import { DEMO_COUNTY_CODE } from './generate';
 import { attachDemoOwner } from './factories';
+import { demoGridVillages, seedDemoLoop } from './loop';
+import { todayInChina } from '../../format';
 
 /** The demo's sign-ins, printed at start-up and listed in the README. Demo data only. */
 export const DEMO_ACCOUNTS = {
@@ -22,8 +24,8 @@ export const DEMO_ACCOUNTS = {
 		townships: ['130434108', '130434205']
 	},
 	factoryOwner: { username: 'factory', password: 'weixian-factory' },
-	// A grid member (网格员) visiting every village of 东代固镇.
-	gridMember: { username: 'grid', password: 'weixian-grid', township: '130434108' },
+	// Visits three villages of 东代固镇 (the ones with the most demo households).
+	grid: { username: 'grid', password: 'weixian-grid' },
 	household: { pin: '802413' }
 } as const;
 
@@ -62,12 +64,13 @@ export async function seedDemoAccounts(db: Db): Promise<DemoSignIns> {
 		hashSecret(DEMO_ACCOUNTS.admin.password),
 		hashSecret(DEMO_ACCOUNTS.staff.password),
 		hashSecret(DEMO_ACCOUNTS.factoryOwner.password),
-		hashSecret(DEMO_ACCOUNTS.gridMember.password)
+		hashSecret(DEMO_ACCOUNTS.grid.password)
 	]);
 	const adminId = newId();
+	const staffId = newId();
+	const gridId = newId();
+	const gridVillages = await demoGridVillages(db, county.id);
 	await inTransaction(db, async (tx) => {
-		const staffId = newId();
-		const gridId = newId();
 		const rows = [
 			{
 				id: adminId,
@@ -93,8 +96,8 @@ export async function seedDemoAccounts(db: Db): Promise<DemoSignIns> {
 			{
 				id: gridId,
 				role: 'grid_member' as const,
-				displayName: '张秀芳（网格员）',
-				username: DEMO_ACCOUNTS.gridMember.username,
+				displayName: '李秀梅（网格员）',
+				username: 'grid',
 				passwordHash: gridHash
 			}
 		];
@@ -104,19 +107,11 @@ export async function seedDemoAccounts(db: Db): Promise<DemoSignIns> {
 			.values(
 				DEMO_ACCOUNTS.staff.townships.map((code) => ({ userId: staffId, townshipCode: code }))
 			);
-		const gridVillages = await tx
-			.select({ code: divisions.code })
-			.from(divisions)
-			.where(
-				and(
-					eq(divisions.parentCode, DEMO_ACCOUNTS.gridMember.township),
-					eq(divisions.level, 'village')
-				)
-			);
-		if (gridVillages.length > 0)
+		if (gridVillages.length) {
 			await tx
 				.insert(userVillages)
-				.values(gridVillages.map((v) => ({ userId: gridId, villageCode: v.code })));
+				.values(gridVillages.map((code) => ({ userId: gridId, villageCode: code })));
+		}
 		for (const row of rows) {
 			await recordAudit(tx, actor, {
 				countyId: county.id,
@@ -128,18 +123,26 @@ export async function seedDemoAccounts(db: Db): Promise<DemoSignIns> {
 		}
 	});
 	await attachDemoOwner(db, county.id, DEMO_ACCOUNTS.factoryOwner.username);
-	if (!household?.phone) return { householdPhone: '', householdCardToken: null };
-	const admin: UserActor = {
-		userId: adminId,
-		label: 'demo',
-		role: 'county_admin',
+	const signedIn = (userId: string, label: string, role: UserActor['role']): UserActor => ({
+		userId,
+		label,
+		role,
 		countyId: county.id,
 		countyCode: county.code,
-		townshipCodes: [],
-		villageCodes: [],
+		townshipCodes: role === 'township_staff' ? [...DEMO_ACCOUNTS.staff.townships] : [],
+		villageCodes: role === 'grid_member' ? gridVillages : [],
 		householdId: null,
 		factoryIds: []
-	};
+	});
+	// The monitoring loop, worked by the demo's grid member and township staff.
+	await seedDemoLoop(
+		db,
+		signedIn(gridId, '李秀梅（网格员）', 'grid_member'),
+		signedIn(staffId, '王建军（乡镇干部）', 'township_staff'),
+		todayInChina()
+	);
+	if (!household?.phone) return { householdPhone: '', householdCardToken: null };
+	const admin = signedIn(adminId, 'demo', 'county_admin');
 	await setHouseholdPin(db, admin, household.id, {
 		phone: household.phone,
 		pin: DEMO_ACCOUNTS.household.pin

@@ -15,6 +15,7 @@ import {
 	userVillages,
 	users
 } from '../auth/schema';
+import { homeVisits } from '../warnings/schema';
 import { findCountyByCode, loadCountyDivisions } from '../divisions';
 import { counties, divisions } from '../divisions/schema';
 import { factories, factoryJobs, factoryOwners, factoryWages } from '../factories/schema';
@@ -273,6 +274,7 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	householdCards,
 	userTownships,
 	userVillages,
+	homeVisits,
 	users,
 	ledgerEntries,
 	householdStandings,

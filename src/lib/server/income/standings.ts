@@ -227,7 +227,14 @@ function affected(result: unknown): number {
  */
 export const standingsJob = {
 	name: 'standings',
-	async run(db: Db, countyId: string, businessDate: string): Promise<void> {
-		await reevaluateCounty(db, systemActor('nightly'), countyId, 'nightly', businessDate);
+	async run(db: Db, countyId: string, businessDate: string): Promise<Record<string, number>> {
+		const run = await reevaluateCounty(
+			db,
+			systemActor('nightly'),
+			countyId,
+			'nightly',
+			businessDate
+		);
+		return { households: run.households };
 	}
 };

@@ -91,6 +91,9 @@ export interface MonitoringView {
 		startedOn: string;
 		endedOn: string | null;
 		amountFen: number | null;
+		responsibleName: string | null;
+		responsiblePhone: string | null;
+		warningId: string | null;
 	}[];
 }
 
@@ -157,7 +160,10 @@ export async function getMonitoring(
 			description: m.description,
 			startedOn: m.startedOn,
 			endedOn: m.endedOn,
-			amountFen: m.amountFen
+			amountFen: m.amountFen,
+			responsibleName: m.responsibleName,
+			responsiblePhone: m.responsiblePhone,
+			warningId: m.warningId
 		}))
 	};
 }
@@ -337,6 +343,91 @@ export interface MeasureInput {
 	startedOn: unknown;
 	endedOn?: unknown;
 	amount?: unknown;
+	/** 责任人 and their phone (required where a warning's decision adds the measure). */
+	responsibleName?: unknown;
+	responsiblePhone?: unknown;
+}
+
+export interface CheckedMeasure {
+	measure: string;
+	description: string | null;
+	startedOn: string;
+	endedOn: string | null;
+	amountFen: number | null;
+	responsibleName: string | null;
+	responsiblePhone: string | null;
+}
+
+/**
+ * A measure checked against the county's 'measure' list, before any transaction; with
+ * `needsResponsible`, the responsible person's name and phone are required.
+ */
+export async function checkMeasure(
+	db: Db,
+	countyId: string,
+	input: MeasureInput,
+	needsResponsible = false
+): Promise<CheckedMeasure> {
+	const options = await getCountyOptions(db, countyId);
+	const measure = String(input.measure ?? '');
+	const startedOn = String(input.startedOn ?? '');
+	const endedOn = String(input.endedOn ?? '') || null;
+	const amountText = textInput(input.amount, 30, 'amount');
+	const amount = amountText ? parseYuan(amountText) : null;
+	const amountFen = amount?.ok ? amount.value : null;
+	const description = textInput(input.description, 200, 'description') || null;
+	const responsibleName = textInput(input.responsibleName, 40, 'responsibleName') || null;
+	const responsiblePhone =
+		textInput(input.responsiblePhone, 30, 'responsiblePhone').replace(/\s/g, '') || null;
+	const issues: FieldIssue[] = [];
+	if (!options.measure.some((m) => m.code === measure))
+		issues.push({ field: 'measure', key: 'monitoring_error_measure' });
+	if (!isDate(startedOn)) issues.push({ field: 'startedOn', key: 'monitoring_error_date' });
+	if (endedOn && !isDate(endedOn)) issues.push({ field: 'endedOn', key: 'monitoring_error_date' });
+	else if (endedOn && endedOn < startedOn)
+		issues.push({ field: 'endedOn', key: 'monitoring_error_end_before_start' });
+	if (amount && !amount.ok) issues.push(numberIssue('amount', amount, 'ledger_error_amount'));
+	if (needsResponsible && !responsibleName)
+		issues.push({ field: 'responsibleName', key: 'warnings_error_responsible_name' });
+	if (needsResponsible && !responsiblePhone)
+		issues.push({ field: 'responsiblePhone', key: 'monitoring_error_phone' });
+	else if (responsiblePhone && !MOBILE_OR_LANDLINE.test(responsiblePhone))
+		issues.push({ field: 'responsiblePhone', key: 'monitoring_error_phone' });
+	if (issues.length) throw new DomainError('invalid', issues);
+	return {
+		measure,
+		description,
+		startedOn,
+		endedOn,
+		amountFen,
+		responsibleName,
+		responsiblePhone
+	};
+}
+
+/** Writes a checked measure and its audit row inside the caller's transaction. */
+export async function writeMeasure(
+	tx: Db,
+	actor: Actor,
+	countyId: string,
+	householdId: string,
+	measure: CheckedMeasure,
+	links: { id?: string; warningId?: string | null } = {}
+): Promise<string> {
+	const id = links.id ?? newId();
+	const warningId = links.warningId ?? null;
+	const row = { countyId, id, householdId, ...measure, warningId, recordedBy: actor.userId };
+	await tx.insert(assistanceMeasures).values(row);
+	// The data-quality findings of the household follow its records.
+	await recheckHousehold(tx, countyId, householdId);
+	await recordAudit(tx, actor, {
+		countyId,
+		action: 'monitoring.measure_add',
+		entity: 'household',
+		entityId: householdId,
+		after: row
+	});
+	return id;
 }
 
 export async function addMeasure(
@@ -346,47 +437,10 @@ export async function addMeasure(
 	input: MeasureInput
 ): Promise<string> {
 	const household = await scopedHousehold(db, actor, householdId);
-	const options = await getCountyOptions(db, actor.countyId);
-	const measure = String(input.measure ?? '');
-	const startedOn = String(input.startedOn ?? '');
-	const endedOn = String(input.endedOn ?? '') || null;
-	const amountText = textInput(input.amount, 30, 'amount');
-	const amount = amountText ? parseYuan(amountText) : null;
-	const amountFen = amount?.ok ? amount.value : null;
-	const description = textInput(input.description, 200, 'description') || null;
-	const issues: FieldIssue[] = [];
-	if (!options.measure.some((m) => m.code === measure))
-		issues.push({ field: 'measure', key: 'monitoring_error_measure' });
-	if (!isDate(startedOn)) issues.push({ field: 'startedOn', key: 'monitoring_error_date' });
-	if (endedOn && !isDate(endedOn)) issues.push({ field: 'endedOn', key: 'monitoring_error_date' });
-	else if (endedOn && endedOn < startedOn)
-		issues.push({ field: 'endedOn', key: 'monitoring_error_end_before_start' });
-	if (amount && !amount.ok) issues.push(numberIssue('amount', amount, 'ledger_error_amount'));
-	if (issues.length) throw new DomainError('invalid', issues);
-	const id = newId();
-	await inTransaction(db, async (tx) => {
-		const row = {
-			countyId: household.countyId,
-			id,
-			householdId,
-			measure,
-			description,
-			startedOn,
-			endedOn,
-			amountFen,
-			recordedBy: actor.userId
-		};
-		await tx.insert(assistanceMeasures).values(row);
-		await recheckHousehold(tx, household.countyId, householdId);
-		await recordAudit(tx, actor, {
-			countyId: household.countyId,
-			action: 'monitoring.measure_add',
-			entity: 'household',
-			entityId: householdId,
-			after: row
-		});
-	});
-	return id;
+	const checked = await checkMeasure(db, household.countyId, input);
+	return inTransaction(db, (tx) =>
+		writeMeasure(tx, actor, household.countyId, householdId, checked)
+	);
 }
 
 /** For the system itself (imports, demo data): set a household's record without scope checks. */

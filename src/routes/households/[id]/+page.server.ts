@@ -39,6 +39,9 @@ import { householdJobs } from '$lib/server/factories';
 import { householdPlanting } from '$lib/server/planting';
 import { householdInsurance } from '$lib/server/insurance';
 import { database } from '$lib/server/startup';
+import { householdWarnings } from '$lib/server/warnings/queue';
+import { householdVisits } from '$lib/server/warnings/visits';
+import { raiseStaffWarning } from '$lib/server/warnings/workflow';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -46,22 +49,38 @@ export const load: PageServerLoad = async (event) => {
 	const { db } = await database();
 	const household = await orNotFound(event, getHousehold(db, user, event.params.id));
 	const manages = user.role === 'county_admin' || user.role === 'township_staff';
+	// Grid members and staff see the loop's visits and warnings; the household never does.
+	const watches = manages || user.role === 'grid_member';
 	const today = todayInChina();
-	const [monitoring, options, ledger, attribution, account, villages, storedStanding] =
-		await Promise.all([
-			getMonitoring(db, household.countyId, household.id),
-			getCountyOptions(db, household.countyId),
-			// The account on today's date, from the one income-account function.
-			householdLedger(db, household.countyId, household.id, today),
-			householdAttribution(db, user, household.id, Number(today.slice(0, 4)), today),
-			manages ? getHouseholdAccount(db, user, household.id) : null,
-			manages ? listVillages(db, user.countyCode, household.villageCode.slice(0, 9)) : [],
-			storedStandingOf(db, household.countyId, household.id)
-		]);
+	const [
+		monitoring,
+		options,
+		ledger,
+		attribution,
+		account,
+		villages,
+		storedStanding,
+		warnings,
+		visits
+	] = await Promise.all([
+		getMonitoring(db, household.countyId, household.id),
+		getCountyOptions(db, household.countyId),
+		// The account on today's date, from the one income-account function.
+		householdLedger(db, household.countyId, household.id, today),
+		householdAttribution(db, user, household.id, Number(today.slice(0, 4)), today),
+		manages ? getHouseholdAccount(db, user, household.id) : null,
+		manages ? listVillages(db, user.countyCode, household.villageCode.slice(0, 9)) : [],
+		storedStandingOf(db, household.countyId, household.id),
+		watches ? householdWarnings(db, household.countyId, household.id, today) : [],
+		watches ? householdVisits(db, household.countyId, household.id) : []
+	]);
 	return {
 		household,
 		account,
 		manages,
+		watches,
+		ownPage: user.role === 'household',
+		loop: { warnings, visits },
 		canReveal: user.role === 'county_admin',
 		today,
 		monitoring,
@@ -156,6 +175,9 @@ const about = (name: string, field: string) => (data: FormData) =>
 	`${name}:${formText(data, field)}`;
 
 export const actions: Actions = {
+	raiseWarning: action(named('raiseWarning'), ['note'], ({ user, db, data, id, today }) =>
+		raiseStaffWarning(db, user, id, { note: formText(data, 'note') }, today)
+	),
 	setPin: async (event) => {
 		const user = requireUser(event);
 		const data = await readForm(event);

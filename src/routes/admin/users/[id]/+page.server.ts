@@ -3,8 +3,11 @@ import {
 	endSession,
 	getUserDetail,
 	resetPassword,
+	setGridVillages,
 	setUserDisabled
 } from '$lib/server/auth/users';
+import { canSeeTownship } from '$lib/server/auth/scope';
+import { listTownships, listVillages } from '$lib/server/divisions';
 import { listAuthEventsForUser } from '$lib/server/auth/events';
 import { failFromDomain, formText, orNotFound, readForm, requireRole } from '$lib/server/http';
 import { database } from '$lib/server/startup';
@@ -15,7 +18,22 @@ export const load: PageServerLoad = async (event) => {
 	const { db } = await database();
 	const detail = await orNotFound(event, getUserDetail(db, user, event.params.id));
 	const events = await listAuthEventsForUser(db, detail.user.id, 20);
+	const villageGroups =
+		detail.user.role === 'grid_member'
+			? await Promise.all(
+					(await listTownships(db, user.countyCode))
+						.filter((t) => canSeeTownship(user, t.code))
+						.map(async (t) => ({
+							township: t.name,
+							villages: (await listVillages(db, user.countyCode, t.code)).map((v) => ({
+								code: v.code,
+								name: v.name
+							}))
+						}))
+				)
+			: [];
 	return {
+		villageGroups,
 		detail: {
 			...detail,
 			user: { ...detail.user, createdAt: detail.user.createdAt.toISOString() },
@@ -43,6 +61,15 @@ async function act(event: RequestEvent, work: (data: FormData) => Promise<unknow
 }
 
 export const actions: Actions = {
+	villages: async (event) => {
+		const user = await requireRole(event, 'county_admin', 'township_staff');
+		const { db } = await database();
+		return act(
+			event,
+			(data) => setGridVillages(db, user, event.params.id, data.getAll('villageCodes')),
+			'villages'
+		);
+	},
 	disable: async (event) => {
 		const user = await requireRole(event, 'county_admin', 'township_staff');
 		const { db } = await database();
