@@ -35,11 +35,13 @@ import { freshDatabase } from './helpers';
 const reevaluations = vi.hoisted(
 	() => [] as { countyId: string; reason: string; actor: string | null }[]
 );
+import type { StandingReason } from '../../src/lib/server/income/standings';
+
 vi.mock('../../src/lib/server/income/standings', async (importActual) => {
 	const actual = await importActual<typeof import('../../src/lib/server/income/standings')>();
 	return {
 		...actual,
-		reevaluateCounty: async (db: Db, actor: Actor, countyId: string, reason: string) => {
+		reevaluateCounty: async (db: Db, actor: Actor, countyId: string, reason: StandingReason) => {
 			reevaluations.push({ countyId, reason, actor: actor.userId });
 			return actual.reevaluateCounty(db, actor, countyId, reason);
 		}

@@ -7,7 +7,7 @@ import { systemActor, type UserActor } from '../auth/actor';
 import { hashSecret } from '../auth/passwords';
 import { userTownships, userVillages, users } from '../auth/schema';
 import { issueHouseholdCard, setHouseholdPin } from '../auth/users';
-import { counties, divisions } from '../divisions/schema';
+import { counties } from '../divisions/schema';
 import { households } from '../households/schema';
 import { DEMO_COUNTY_CODE } from './generate';
 import { attachDemoOwner } from './factories';

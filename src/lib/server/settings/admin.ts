@@ -2,7 +2,7 @@ import { listAudit } from '../audit';
 import type { UserActor } from '../auth/actor';
 import type { Db } from '../db';
 import { DomainError } from '../errors';
-import { reevaluateCounty } from '../income/standings';
+import { reevaluateCounty, type StandingReason } from '../income/standings';
 
 // What every settings change shares: only the county admin makes one, the audit log says
 // who made the last, and a change that moves standings re-evaluates the county.
@@ -22,7 +22,7 @@ export interface Reevaluation {
 export async function reevaluateAfterChange(
 	db: Db,
 	actor: UserActor,
-	reason: string
+	reason: StandingReason
 ): Promise<Reevaluation> {
 	const started = performance.now();
 	const { households } = await reevaluateCounty(db, actor, actor.countyId, reason);
