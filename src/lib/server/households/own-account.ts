@@ -144,13 +144,21 @@ export const ENTRIES_PER_PAGE = 10;
 const reversal = aliasedTable(ledgerEntries, 'reversal');
 
 /** Entries a person sees: a mistake and its reversal cancel out and are left out. */
-function visibleEntries(countyId: string, householdId: string) {
+function visibleEntries(db: Db, countyId: string, householdId: string) {
 	return and(
 		eq(ledgerEntries.countyId, countyId),
 		eq(ledgerEntries.householdId, householdId),
 		isNull(ledgerEntries.reversesEntryId),
 		notExists(
-			sql`(select 1 from ${reversal} where ${reversal.countyId} = ${ledgerEntries.countyId} and ${reversal.reversesEntryId} = ${ledgerEntries.id})`
+			db
+				.select({ one: sql`1` })
+				.from(reversal)
+				.where(
+					and(
+						eq(reversal.countyId, ledgerEntries.countyId),
+						eq(reversal.reversesEntryId, ledgerEntries.id)
+					)
+				)
 		)
 	);
 }
@@ -216,7 +224,7 @@ export async function ownEntries(
 	perPage = ENTRIES_PER_PAGE
 ): Promise<{ entries: OwnEntry[]; page: number; pages: number; total: number }> {
 	const householdId = ownHouseholdId(actor);
-	const where = visibleEntries(actor.countyId, householdId);
+	const where = visibleEntries(db, actor.countyId, householdId);
 	const [{ total }] = await db.select({ total: count() }).from(ledgerEntries).where(where);
 	const pages = Math.max(1, Math.ceil(total / perPage));
 	const current = Math.min(Math.max(1, Math.trunc(page) || 1), pages);
@@ -238,7 +246,7 @@ export async function ownEntry(db: Db, actor: UserActor, entryId: string): Promi
 	const householdId = ownHouseholdId(actor);
 	if (!isUuid(entryId)) throw DomainError.notFound();
 	const [row] = await entryQuery(db, actor.countyId).where(
-		and(visibleEntries(actor.countyId, householdId), eq(ledgerEntries.id, entryId))
+		and(visibleEntries(db, actor.countyId, householdId), eq(ledgerEntries.id, entryId))
 	);
 	if (!row) throw DomainError.notFound();
 	const [entry] = await describe(db, actor.countyId, [
@@ -337,7 +345,7 @@ export async function ownFamily(db: Db, actor: UserActor, today: string): Promis
 			})
 			.from(ledgerEntries)
 			.where(
-				and(visibleEntries(actor.countyId, householdId), eq(ledgerEntries.source, 'insurance'))
+				and(visibleEntries(db, actor.countyId, householdId), eq(ledgerEntries.source, 'insurance'))
 			)
 			.orderBy(desc(ledgerEntries.businessDate))
 			.limit(5)
