@@ -11,6 +11,7 @@ import { systemActor } from '../../src/lib/server/auth/actor';
 import { members } from '../../src/lib/server/households/schema';
 import { villageAliases } from '../../src/lib/server/divisions/schema';
 import { postLedgerEntry } from '../../src/lib/server/income';
+import { newId } from '../../src/lib/server/db/ids';
 import { actorFor, addFactoryWorld, buildWorld, type FactoryWorld, type World } from './fixtures';
 import { addPickingEntry, addPlantingWorld, type PlantingWorld } from './fixtures';
 import { freshDatabase } from './helpers';
@@ -52,6 +53,7 @@ const everyone = only(...PERSONAS);
 const signedIn = only(...SIGNED_IN);
 const ADMINS: Persona[] = ['admin', 'adminB'];
 const STAFF: Persona[] = ['admin', 'adminB', 'staffIn', 'staffOut'];
+const HOUSEHOLDS: Persona[] = ['householdSelf', 'householdOther'];
 
 interface Case {
 	expect: Record<Persona, Outcome>;
@@ -270,7 +272,22 @@ const MATRIX: Record<string, Case> = {
 	'/planting/weigh/entries POST': { expect: only(...STAFF) },
 	'/planting/weigh/pickers GET': { expect: only(...STAFF) },
 	'/households/[id]/card load': { expect: only('admin', 'staffIn') },
-	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') }
+	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') },
+	// household: the family's own pages; each household sees only itself, staff nothing.
+	'/my layout:load': { expect: only(...HOUSEHOLDS) },
+	'/my load': { expect: only(...HOUSEHOLDS) },
+	'/my/entries load': { expect: only(...HOUSEHOLDS) },
+	'/my/entries/[entry] load': { expect: only('householdSelf') },
+	'/my/family load': { expect: only(...HOUSEHOLDS) },
+	'/my/family action:revealId': {
+		expect: only('householdSelf'),
+		form: async ({ db, world }) => ({ memberId: await headOf(db, world.households.inScope) })
+	},
+	'/my/report load': { expect: only(...HOUSEHOLDS) },
+	'/my/report action:default': {
+		expect: only(...HOUSEHOLDS),
+		form: () => ({ id: newId(), what: 'illness', amount: '', note: '' })
+	}
 };
 
 /** The head of a household, for the forms that act on one member. */
@@ -286,6 +303,8 @@ let database: Database;
 let world: World;
 let factoryWorld: FactoryWorld;
 let plantingWorld: PlantingWorld;
+/** An entry of householdSelf's ledger, for the household's entry page. */
+let householdEntryId = '';
 const actors = new Map<Persona, { user: UserActor; sessionId: string } | null>();
 
 beforeAll(async () => {
@@ -294,6 +313,17 @@ beforeAll(async () => {
 	world = await buildWorld(database.db);
 	factoryWorld = await addFactoryWorld(database.db, world);
 	plantingWorld = await addPlantingWorld(database.db, world);
+	householdEntryId = (
+		await postLedgerEntry(database.db, systemActor('test'), {
+			countyId: world.countyA.id,
+			householdId: world.households.inScope,
+			businessDate: '2026-01-15',
+			amountFen: 300000,
+			kind: 'property',
+			subtype: 'pv_dividend',
+			source: 'manual'
+		})
+	).id;
 	const ids: Record<Exclude<Persona, 'anon'>, string> = world.userIds as unknown as Record<
 		Exclude<Persona, 'anon'>,
 		string
@@ -316,7 +346,8 @@ function paramsFor(routeId: string): Record<string, string> {
 		factory: factoryWorld.factoryId,
 		job: factoryWorld.jobId,
 		season: plantingWorld.seasonId,
-		plot: plantingWorld.plotId
+		plot: plantingWorld.plotId,
+		entry: householdEntryId
 	};
 	const names = [...routeId.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
 	return Object.fromEntries(names.map((n) => [n, all[n]]));

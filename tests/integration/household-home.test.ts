@@ -161,12 +161,7 @@ beforeAll(async () => {
 		subtype: 'livestock_sale',
 		source: 'manual'
 	});
-	posted.reversal = await reverseLedgerEntry(
-		db,
-		systemActor('test'),
-		countyId,
-		posted.mistake.id
-	);
+	posted.reversal = await reverseLedgerEntry(db, systemActor('test'), countyId, posted.mistake.id);
 });
 
 afterAll(async () => {
@@ -255,15 +250,9 @@ describe("the household's own account", () => {
 	it('opens its own entry; another household, staff or a cancelled entry is not found', async () => {
 		const entry = await ownEntry(database.db, self, posted.subsidy.id);
 		expect(entry.amountFen).toBe(157_500);
-		expect((await refusal(ownEntry(database.db, other, posted.subsidy.id))).code).toBe(
-			'not_found'
-		);
-		expect((await refusal(ownEntry(database.db, staff, posted.subsidy.id))).code).toBe(
-			'not_found'
-		);
-		expect((await refusal(ownEntry(database.db, self, posted.reversal.id))).code).toBe(
-			'not_found'
-		);
+		expect((await refusal(ownEntry(database.db, other, posted.subsidy.id))).code).toBe('not_found');
+		expect((await refusal(ownEntry(database.db, staff, posted.subsidy.id))).code).toBe('not_found');
+		expect((await refusal(ownEntry(database.db, self, posted.reversal.id))).code).toBe('not_found');
 		expect((await refusal(ownEntry(database.db, self, 'not-an-id'))).code).toBe('not_found');
 	});
 
@@ -290,9 +279,7 @@ describe("the household's own account", () => {
 			.from(auditLog)
 			.where(and(eq(auditLog.action, 'members.reveal_id'), eq(auditLog.actorUserId, self.userId)));
 		expect(audit).toBeDefined();
-		expect((await refusal(revealOwnIdNumber(database.db, other, headId))).code).toBe(
-			'not_found'
-		);
+		expect((await refusal(revealOwnIdNumber(database.db, other, headId))).code).toBe('not_found');
 	});
 });
 
@@ -303,7 +290,9 @@ describe('a difficulty the household reports (自主申报)', () => {
 		const { db } = database;
 		const report = (input: Record<string, unknown>) =>
 			refusal(reportDifficulty(db, other, { id: newId(), ...input } as never, TODAY));
-		expect(keys(await report({ what: '', amount: '', note: '' }))).toEqual(['what:my_report_error_what']);
+		expect(keys(await report({ what: '', amount: '', note: '' }))).toEqual([
+			'what:my_report_error_what'
+		]);
 		expect(keys(await report({ what: 'illness', amount: '99999999999', note: '' }))).toEqual([
 			'amount:my_report_error_amount_large'
 		]);
@@ -350,10 +339,7 @@ describe('a difficulty the household reports (自主申报)', () => {
 			.select()
 			.from(warnings)
 			.where(
-				and(
-					eq(warnings.householdId, world.households.inScope),
-					eq(warnings.kind, 'self_report')
-				)
+				and(eq(warnings.householdId, world.households.inScope), eq(warnings.kind, 'self_report'))
 			);
 		expect(rows).toHaveLength(1);
 		expect(rows[0]).toMatchObject({

@@ -107,7 +107,7 @@ export function signInWithPassword(
 }
 
 /** Households: the phone number staff registered and a 6-digit PIN. */
-export function signInWithPin(
+export async function signInWithPin(
 	db: Db,
 	input: { phone: string; pin: string },
 	client: ClientInfo
