@@ -42,7 +42,7 @@ export default defineConfig({
 							name: 'messages',
 							test: /[\\/]src[\\/]lib[\\/]paraglide[\\/]messages[\\/]/,
 							entriesAware: true,
-							entriesAwareMergeThreshold: 20000
+							entriesAwareMergeThreshold: 60000
 						}
 					]
 				}

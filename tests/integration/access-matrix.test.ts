@@ -274,7 +274,6 @@ const MATRIX: Record<string, Case> = {
 	'/households/[id]/card load': { expect: only('admin', 'staffIn') },
 	'/households/[id]/card action:issue': { expect: only('admin', 'staffIn') },
 	// household: the family's own pages; each household sees only itself, staff nothing.
-	'/my layout:load': { expect: only(...HOUSEHOLDS) },
 	'/my load': { expect: only(...HOUSEHOLDS) },
 	'/my/entries load': { expect: only(...HOUSEHOLDS) },
 	'/my/entries/[entry] load': { expect: only('householdSelf') },
