@@ -85,7 +85,7 @@ test('a household reads its account, opens an entry, reports a difficulty and re
 	await expect(entries.first()).toBeVisible();
 	let texts = (await entries.allTextContents()).join('\n');
 	for (let p = 0; p < 8 && !/摘花 .*公斤，工钱 ¥/.test(texts); p++) {
-		const next = page.getByRole('link', { name: '下一页' });
+		const next = page.getByRole('button', { name: '下一页' });
 		if (!(await next.isVisible())) break;
 		await next.click();
 		await page.waitForURL(/page=/);

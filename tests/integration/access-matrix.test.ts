@@ -371,7 +371,8 @@ async function call(entry: Entry, persona: Persona): Promise<Outcome> {
 		return 'ok';
 	} catch (caught) {
 		if (isHttpError(caught) && caught.status === 404) return 'not_found';
-		if (isRedirect(caught)) return caught.location.startsWith('/login?next=') ? 'login' : 'ok';
+		if (isRedirect(caught))
+			return /^\/login(\/household)?\?next=/.test(caught.location) ? 'login' : 'ok';
 		throw caught;
 	}
 }

@@ -1,12 +1,12 @@
 import { todayInChina } from '$lib/format';
-import { orNotFound, requireUser } from '$lib/server/http';
+import { orNotFound, requireHouseholdPageUser } from '$lib/server/http';
 import { ownHome } from '$lib/server/households/own-account';
 import { ownReports } from '$lib/server/households/self-report';
 import { database } from '$lib/server/startup';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const user = requireUser(event);
+	const user = requireHouseholdPageUser(event);
 	const { db } = await database();
 	const today = todayInChina();
 	const [home, reports] = await orNotFound(

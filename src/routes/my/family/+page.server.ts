@@ -1,11 +1,17 @@
 import { todayInChina } from '$lib/format';
-import { failFromDomain, formText, orNotFound, readForm, requireUser } from '$lib/server/http';
+import {
+	failFromDomain,
+	formText,
+	orNotFound,
+	readForm,
+	requireHouseholdPageUser
+} from '$lib/server/http';
 import { ownFamily, revealOwnIdNumber } from '$lib/server/households/own-account';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const user = requireUser(event);
+	const user = requireHouseholdPageUser(event);
 	const { db } = await database();
 	return orNotFound(event, ownFamily(db, user, todayInChina()));
 };
@@ -13,7 +19,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	// A family member's own identity number, shown on a tap (and recorded in the audit log).
 	revealId: async (event) => {
-		const user = requireUser(event);
+		const user = requireHouseholdPageUser(event);
 		const data = await readForm(event);
 		const { db } = await database();
 		const memberId = formText(data, 'memberId');

@@ -6,14 +6,14 @@ import {
 	formValues,
 	orNotFound,
 	readForm,
-	requireUser
+	requireHouseholdPageUser
 } from '$lib/server/http';
 import { ownReports, reportDifficulty } from '$lib/server/households/self-report';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const user = requireUser(event);
+	const user = requireHouseholdPageUser(event);
 	const { db } = await database();
 	// The report's id is made with the form: sending the same form twice records it once.
 	return { reports: await orNotFound(event, ownReports(db, user)), reportId: newId() };
@@ -21,7 +21,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const user = requireUser(event);
+		const user = requireHouseholdPageUser(event);
 		const data = await readForm(event);
 		const { db } = await database();
 		try {
