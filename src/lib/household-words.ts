@@ -49,54 +49,55 @@ export function groupTerm(group: EntryGroup): string {
 }
 
 /** What an entry was, in plain words; an unknown subtype falls back to "进账". */
-export function subtypeWords(subtype: string): string {
+export function subtypeWords(subtype: string, locale?: Locale): string {
+	const options = locale ? { locale } : undefined;
 	switch (subtype) {
 		case 'public_welfare_job':
-			return m.my_what_public_welfare_job();
+			return m.my_what_public_welfare_job({}, options);
 		case 'temporary_job':
-			return m.my_what_temporary_job();
+			return m.my_what_temporary_job({}, options);
 		case 'migrant_work':
-			return m.my_what_migrant_work();
+			return m.my_what_migrant_work({}, options);
 		case 'livestock_sale':
-			return m.my_what_livestock_sale();
+			return m.my_what_livestock_sale({}, options);
 		case 'crop_sale':
-			return m.my_what_crop_sale();
+			return m.my_what_crop_sale({}, options);
 		case 'other_operating':
-			return m.my_what_other_operating();
+			return m.my_what_other_operating({}, options);
 		case 'pv_dividend':
-			return m.my_what_pv_dividend();
+			return m.my_what_pv_dividend({}, options);
 		case 'land_rent':
-			return m.my_what_land_rent();
+			return m.my_what_land_rent({}, options);
 		case 'dibao':
-			return m.my_what_dibao();
+			return m.my_what_dibao({}, options);
 		case 'pension':
-			return m.my_what_pension();
+			return m.my_what_pension({}, options);
 		case 'disability_allowance':
-			return m.my_what_disability_allowance();
+			return m.my_what_disability_allowance({}, options);
 		case 'other_transfer':
-			return m.my_what_other_transfer();
+			return m.my_what_other_transfer({}, options);
 		case 'production_cost':
-			return m.my_what_production_cost();
+			return m.my_what_production_cost({}, options);
 		case 'medical':
-			return m.my_what_medical();
+			return m.my_what_medical({}, options);
 		case 'schooling':
-			return m.my_what_schooling();
+			return m.my_what_schooling({}, options);
 		case 'disaster_loss':
-			return m.my_what_disaster_loss();
+			return m.my_what_disaster_loss({}, options);
 		case 'anti_poverty_insurance':
-			return m.my_what_anti_poverty_insurance();
+			return m.my_what_anti_poverty_insurance({}, options);
 		case 'industry_insurance':
-			return m.my_what_industry_insurance();
+			return m.my_what_industry_insurance({}, options);
 		case 'migrant_insurance':
-			return m.my_what_migrant_insurance();
+			return m.my_what_migrant_insurance({}, options);
 		case 'picking':
-			return m.my_source_picking();
+			return m.my_source_picking({}, options);
 		case 'factory_wage':
-			return m.my_source_factory_wage();
+			return m.my_source_factory_wage({}, options);
 		case 'planting_subsidy':
-			return m.my_source_planting_subsidy();
+			return m.my_source_planting_subsidy({}, options);
 		default:
-			return m.my_what_money();
+			return m.my_what_money({}, options);
 	}
 }
 
@@ -155,44 +156,38 @@ export interface SentenceEntry {
 
 /** An entry as a person says it: "8月18日 在后闫庄收购点摘花 20.15 公斤，工钱 ¥20.15". */
 export function entrySentence(entry: SentenceEntry, locale: Locale): string {
+	const options = { locale };
 	const amount = formatFen(entry.amountFen, locale);
 	const d = entry.detail;
 	switch (d.type) {
-		case 'picking':
-			return m.my_entry_picking({
-				date: dayText(d.pickedOn, locale),
-				station: d.stationName,
-				weight: formatGrams(d.weightGrams, locale),
-				amount
-			});
+		case 'picking': {
+			const date = dayText(d.pickedOn, locale);
+			const weight = formatGrams(d.weightGrams, locale);
+			return m.my_entry_picking({ date, station: d.stationName, weight, amount }, options);
+		}
 		case 'wage':
-			return m.my_entry_wage({ month: monthText(d.month, locale), factory: d.factoryName, amount });
+			return m.my_entry_wage(
+				{ month: monthText(d.month, locale), factory: d.factoryName, amount },
+				options
+			);
 		case 'subsidy':
-			return m.my_entry_subsidy({
-				year: d.year,
-				area: formatMu(d.areaHundredthsMu, locale),
-				amount
-			});
-		case 'insurance':
-			return m.my_entry_insurance({
-				what:
-					subtypeWords(entry.subtype) === m.my_what_money()
-						? m.my_source_insurance()
-						: subtypeWords(entry.subtype),
-				amount
-			});
-		case 'other':
+			return m.my_entry_subsidy(
+				{ year: d.year, area: formatMu(d.areaHundredthsMu, locale), amount },
+				options
+			);
+		case 'insurance': {
+			const words = subtypeWords(entry.subtype, locale);
+			const what =
+				words === m.my_what_money({}, options) ? m.my_source_insurance({}, options) : words;
+			return m.my_entry_insurance({ what, amount }, options);
+		}
+		case 'other': {
+			const date = dayText(entry.businessDate, locale);
+			const what = subtypeWords(entry.subtype, locale);
 			return entry.group === 'cost'
-				? m.my_entry_cost({
-						date: dayText(entry.businessDate, locale),
-						what: subtypeWords(entry.subtype),
-						amount
-					})
-				: m.my_entry_other({
-						date: dayText(entry.businessDate, locale),
-						what: subtypeWords(entry.subtype),
-						amount
-					});
+				? m.my_entry_cost({ date, what, amount }, options)
+				: m.my_entry_other({ date, what, amount }, options);
+		}
 	}
 }
 
