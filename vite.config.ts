@@ -42,7 +42,7 @@ export default defineConfig({
 							name: 'messages',
 							test: /[\\/]src[\\/]lib[\\/]paraglide[\\/]messages[\\/]/,
 							entriesAware: true,
-							entriesAwareMergeThreshold: 60000
+							entriesAwareMergeThreshold: 20000
 						}
 					]
 				}

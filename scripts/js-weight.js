@@ -31,7 +31,8 @@ const layoutsOf = (route) => {
 	const entry = dictionary[route];
 	if (!entry) throw new Error(`no route ${route}; known: ${Object.keys(dictionary).join(' ')}`);
 	const [page, layouts] = entry;
-	return [0, ...(layouts ?? []).filter((n) => n != null), page];
+	// The root error page (node 1) is fetched at start-up too.
+	return [0, 1, ...(layouts ?? []).filter((n) => n != null), page];
 };
 
 for (const route of process.argv.slice(2)) {
