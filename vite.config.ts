@@ -21,8 +21,33 @@ export default defineConfig({
 	customLogger: logger,
 	build: {
 		reportCompressedSize: false,
-		// Not the per-plugin timing report after every build.
-		rolldownOptions: { checks: { pluginTimings: false } }
+		rolldownOptions: {
+			// Not the per-plugin timing report after every build.
+			checks: { pluginTimings: false },
+			output: {
+				// A cheap phone pays for every request: Svelte's and SvelteKit's runtime travel
+				// as one file, and a shared chunk made only of a few messages is copied into the
+				// pages that use it instead of being fetched on its own.
+				codeSplitting: {
+					groups: [
+						{
+							name: 'framework',
+							test: /node_modules[\\/](svelte|@sveltejs[\\/]kit|esm-env|devalue|clsx)[\\/]|[\\/]src[\\/]lib[\\/](paraglide[\\/]runtime|format\.ts|household-offline\.ts)|preload-helper/
+						},
+						{
+							name: 'household',
+							test: /[\\/]src[\\/]lib[\\/](household-words\.ts|components[\\/]household[\\/])/
+						},
+						{
+							name: 'messages',
+							test: /[\\/]src[\\/]lib[\\/]paraglide[\\/]messages[\\/]/,
+							entriesAware: true,
+							entriesAwareMergeThreshold: 20000
+						}
+					]
+				}
+			}
+		}
 	},
 	plugins: [
 		paraglideVitePlugin({

@@ -10,6 +10,7 @@ import { recordAuthEvent } from '$lib/server/auth/events';
 import { clientErrorMessage, clientIp } from '$lib/server/http';
 import { log } from '$lib/server/logger';
 import { handleSecurityHeaders } from '$lib/server/security-headers';
+import { handleCompression } from '$lib/server/compression';
 import { newId } from '$lib/server/db/ids';
 import { describeError } from '$lib/server/db/errors';
 import { stopGracefullyOnSignals } from '$lib/server/shutdown';
@@ -90,8 +91,15 @@ const handleOrigin: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-// Security headers first, so they are on every answer, refusals and redirects included.
-export const handle = sequence(handleSecurityHeaders, handleLocale, handleSession, handleOrigin);
+// Compression outermost, so it sees the final answer; then security headers, so they are
+// on every answer, refusals and redirects included.
+export const handle = sequence(
+	handleCompression,
+	handleSecurityHeaders,
+	handleLocale,
+	handleSession,
+	handleOrigin
+);
 
 /** Unexpected errors: logged with an id on the server; the person sees the id, never a stack. */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {

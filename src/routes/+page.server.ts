@@ -1,6 +1,7 @@
+import { redirect } from '@sveltejs/kit';
 import { database } from '$lib/server/startup';
 import { findCountyByCode, listTownships } from '$lib/server/divisions';
-import { countHouseholds, getHousehold, householdsByTownship } from '$lib/server/households';
+import { countHouseholds, householdsByTownship } from '$lib/server/households';
 import { todayInChina } from '$lib/format';
 import { ownerHome } from '$lib/server/factories';
 import type { UserActor } from '$lib/server/auth/actor';
@@ -77,9 +78,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 				grid: await gridHome(db, user, todayInChina())
 			};
 		case 'household':
-			return {
-				home: 'household' as const,
-				household: user.householdId ? await getHousehold(db, user, user.householdId) : null
-			};
+			// The family's own pages, not the staff's.
+			redirect(303, '/my');
 	}
 };

@@ -11,6 +11,7 @@ import { systemActor } from '../../src/lib/server/auth/actor';
 import { members } from '../../src/lib/server/households/schema';
 import { villageAliases } from '../../src/lib/server/divisions/schema';
 import { postLedgerEntry } from '../../src/lib/server/income';
+import { newId } from '../../src/lib/server/db/ids';
 import {
 	actorFor,
 	addFactoryWorld,
@@ -65,6 +66,7 @@ const ADMINS: Persona[] = ['admin', 'adminB'];
 const STAFF: Persona[] = ['admin', 'adminB', 'staffIn', 'staffOut'];
 /** Who works the monitoring loop: staff, and the grid member of the inScope households' village. */
 const LOOP: Persona[] = [...STAFF, 'gridIn'];
+const HOUSEHOLDS: Persona[] = ['householdSelf', 'householdOther'];
 
 interface Case {
 	expect: Record<Persona, Outcome>;
@@ -388,7 +390,21 @@ const MATRIX: Record<string, Case> = {
 	'/monitoring/quality action:run': { expect: only(...ADMINS) },
 	// attribution: routes below
 	// Admins see their county, township staff their townships (staffOut sees an empty one).
-	'/monitoring/attribution load': { expect: only(...STAFF) }
+	'/monitoring/attribution load': { expect: only(...STAFF) },
+	// household: the family's own pages; each household sees only itself, staff nothing.
+	'/my load': { expect: only(...HOUSEHOLDS) },
+	'/my/entries load': { expect: only(...HOUSEHOLDS) },
+	'/my/entries/[entry] load': { expect: only('householdSelf') },
+	'/my/family load': { expect: only(...HOUSEHOLDS) },
+	'/my/family action:revealId': {
+		expect: only('householdSelf'),
+		form: async ({ db, world }) => ({ memberId: await headOf(db, world.households.inScope) })
+	},
+	'/my/report load': { expect: only(...HOUSEHOLDS) },
+	'/my/report action:default': {
+		expect: only(...HOUSEHOLDS),
+		form: () => ({ id: newId(), what: 'illness', amount: '', note: '' })
+	}
 };
 
 /** The head of a household, for the forms that act on one member. */
@@ -408,6 +424,8 @@ let insuranceWorld: InsuranceWorld;
 let proposalId = '';
 /** An open warning on households.inScope, for the /warnings/[id] routes. */
 let warningId: string;
+/** An entry of householdSelf's ledger, for the household's entry page. */
+let householdEntryId = '';
 const actors = new Map<Persona, { user: UserActor; sessionId: string } | null>();
 
 beforeAll(async () => {
@@ -419,6 +437,17 @@ beforeAll(async () => {
 	insuranceWorld = await addInsuranceWorld(database.db, world);
 	proposalId = await addProposalWorld(database.db, world);
 	warningId = await addOpenWarning(database.db, world);
+	householdEntryId = (
+		await postLedgerEntry(database.db, systemActor('test'), {
+			countyId: world.countyA.id,
+			householdId: world.households.inScope,
+			businessDate: '2026-01-15',
+			amountFen: 300000,
+			kind: 'property',
+			subtype: 'pv_dividend',
+			source: 'manual'
+		})
+	).id;
 	const ids: Record<Exclude<Persona, 'anon'>, string> = world.userIds as unknown as Record<
 		Exclude<Persona, 'anon'>,
 		string
@@ -446,7 +475,8 @@ function paramsFor(routeId: string): Record<string, string> {
 		plot: plantingWorld.plotId,
 		scheme: insuranceWorld.schemeId,
 		claim: insuranceWorld.claimId,
-		proposal: proposalId
+		proposal: proposalId,
+		entry: householdEntryId
 	};
 	const names = [...routeId.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
 	return Object.fromEntries(names.map((n) => [n, all[n]]));
@@ -471,7 +501,8 @@ async function call(entry: Entry, persona: Persona): Promise<Outcome> {
 		return 'ok';
 	} catch (caught) {
 		if (isHttpError(caught) && caught.status === 404) return 'not_found';
-		if (isRedirect(caught)) return caught.location.startsWith('/login?next=') ? 'login' : 'ok';
+		if (isRedirect(caught))
+			return /^\/login(\/household)?\?next=/.test(caught.location) ? 'login' : 'ok';
 		throw caught;
 	}
 }

@@ -229,7 +229,13 @@ describe('household sign-in', () => {
 		expect(
 			(await failure(signInWithPin(database.db, { phone: '13900001111', pin: '802414' }, client)))
 				.issues[0].key
-		).toBe('auth_error_sign_in');
+		).toBe('my_auth_error_pin_wrong');
+		// A malformed phone or PIN is told what is expected, before anything is tried.
+		expect(
+			(
+				await failure(signInWithPin(database.db, { phone: '1390000', pin: '80241' }, client))
+			).issues.map((i) => `${i.field}:${i.key}`)
+		).toEqual(['phone:my_auth_error_phone', 'pin:my_auth_error_pin']);
 	});
 
 	it('refuses a household outside the staff member’s townships as not found', async () => {
@@ -259,7 +265,7 @@ describe('household sign-in', () => {
 		await revokeHouseholdCard(database.db, staff.user, world.households.inScope);
 		expect(await validateSessionToken(database.db, token)).toBeNull();
 		expect((await failure(signInWithCard(database.db, cardToken, client))).issues[0].key).toBe(
-			'auth_error_sign_in'
+			'my_auth_error_card'
 		);
 	});
 

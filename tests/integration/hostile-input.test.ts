@@ -8,6 +8,8 @@ import type { Database } from '../../src/lib/server/db';
 import { members } from '../../src/lib/server/households/schema';
 import { newId } from '../../src/lib/server/db/ids';
 import { useDatabase } from '../../src/lib/server/startup';
+import { systemActor } from '../../src/lib/server/auth/actor';
+import { postLedgerEntry } from '../../src/lib/server/income';
 import { log } from '../../src/lib/server/logger';
 import {
 	actorFor,
@@ -188,7 +190,7 @@ function queryNames(entry: Entry): string[] {
 // ---------------------------------------------------------------------------------------
 // Calling a handler as a person, and what came of it.
 
-type Persona = 'admin';
+type Persona = 'admin' | 'household';
 type Outcome =
 	| { kind: 'accepted' }
 	| { kind: 'refused'; status: number }
@@ -203,6 +205,7 @@ let insuranceWorld: InsuranceWorld;
 let proposalId = '';
 let headId = '';
 let warningId = '';
+let ledgerEntryId = '';
 const actors = new Map<Persona, { user: UserActor; sessionId: string } | null>();
 
 async function headOf(householdId: string): Promise<string> {
@@ -229,7 +232,8 @@ function paramsFor(routeId: string): Record<string, string> {
 		plot: plantingWorld.plotId,
 		scheme: insuranceWorld.schemeId,
 		claim: insuranceWorld.claimId,
-		proposal: proposalId
+		proposal: proposalId,
+		entry: ledgerEntryId
 	};
 	const names = [...routeId.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
 	return Object.fromEntries(names.map((n) => [n, all[n]]));
@@ -346,7 +350,19 @@ beforeAll(async () => {
 	proposalId = await addProposalWorld(database.db, world);
 	warningId = await addOpenWarning(database.db, world);
 	actors.set('admin', await actorFor(database.db, world.userIds.admin));
+	actors.set('household', await actorFor(database.db, world.userIds.householdSelf));
 	headId = await headOf(world.households.inScope);
+	ledgerEntryId = (
+		await postLedgerEntry(database.db, systemActor('test'), {
+			countyId: world.countyA.id,
+			householdId: world.households.inScope,
+			businessDate: '2026-01-15',
+			amountFen: 47000,
+			kind: 'transfer',
+			subtype: 'dibao',
+			source: 'manual'
+		})
+	).id;
 	await countWrites();
 }, 120_000);
 afterAll(async () => {
@@ -525,8 +541,9 @@ describe('hostile input', () => {
 		};
 		try {
 			for (const entry of entries) {
-				// The county admin may use every handler (see the access matrix).
-				const persona: Persona = 'admin';
+				// The county admin may use every handler (see the access matrix) but the
+				// household's own pages, which only a household may use.
+				const persona: Persona = entry.routeId.startsWith('/my') ? 'household' : 'admin';
 				const started = performance.now();
 				const bodies = bodiesFor(entry);
 				let before = await counts();

@@ -62,7 +62,7 @@ describe('the sign-in throttle under parallel guesses', () => {
 		);
 		const results = await Promise.all(wrong);
 		expect(results.filter((r) => r === 'signed_in')).toEqual([]);
-		expect(results.filter((r) => r === 'auth_error_sign_in').length).toBeLessThanOrEqual(5);
+		expect(results.filter((r) => r === 'my_auth_error_pin_wrong').length).toBeLessThanOrEqual(5);
 		const right = await outcome(
 			signInWithPin(
 				database.db,
@@ -89,7 +89,7 @@ describe('the sign-in throttle under parallel guesses', () => {
 		);
 		console.log(`guesses checked against the hash: ${checks.count} of 100 sent in parallel`);
 		expect(checks.count).toBe(5);
-		expect(results.filter((r) => r === 'auth_error_sign_in')).toHaveLength(5);
+		expect(results.filter((r) => r === 'my_auth_error_pin_wrong')).toHaveLength(5);
 		expect(results.filter((r) => r === 'auth_error_throttled')).toHaveLength(95);
 		const failed = await database.db
 			.select()

@@ -30,6 +30,19 @@ export function requireUser(event: RequestEvent): UserActor {
 	return user;
 }
 
+/**
+ * The household's own pages: a visitor is sent to the household's sign-in (phone and PIN,
+ * or the card), not the staff's. Whether the person is a household the domain decides.
+ */
+export function requireHouseholdPageUser(event: RequestEvent): UserActor {
+	const user = event.locals.user;
+	if (!user) {
+		const next = event.url.pathname + event.url.search;
+		redirect(303, `/login/household?next=${encodeURIComponent(next)}`);
+	}
+	return user;
+}
+
 /** A person of one of these roles; anyone else is told the page does not exist. */
 export async function requireRole(event: RequestEvent, ...roles: Role[]): Promise<UserActor> {
 	const user = requireUser(event);

@@ -1,6 +1,6 @@
 import { and, eq, isNull, ne, or } from 'drizzle-orm';
 import type { Db } from '../db';
-import { DomainError } from '../errors';
+import { DomainError, type FieldIssue } from '../errors';
 import { deviceHash, isTrustedDevice, trustDevice } from './devices';
 import { beginSignInAttempt, finishSignInAttempt } from './events';
 import { verifyAgainstDecoy, verifySecret } from './passwords';
@@ -35,7 +35,9 @@ async function signIn(
 	method: SignInMethod,
 	client: ClientInfo,
 	find: () => Promise<UserRow | undefined>,
-	check: (user: UserRow) => Promise<boolean>
+	check: (user: UserRow) => Promise<boolean>,
+	// What a failure says: households are told about their phone and PIN, not "账号或密码".
+	failureKey = 'auth_error_sign_in'
 ): Promise<SignedIn> {
 	const user = await find();
 	const device = deviceHash(client.device);
@@ -63,7 +65,7 @@ async function signIn(
 		await finishSignInAttempt(db, attempt.id, 'sign_in_failed', {
 			reason: !user ? 'unknown' : !ok ? 'secret' : 'disabled'
 		});
-		throw new DomainError('invalid', [{ field: '', key: 'auth_error_sign_in' }]);
+		throw new DomainError('invalid', [{ field: '', key: failureKey }]);
 	}
 	const session = await createSession(db, user.id, method, client);
 	await finishSignInAttempt(db, attempt.id, 'sign_in', {});
@@ -105,14 +107,17 @@ export function signInWithPassword(
 }
 
 /** Households: the phone number staff registered and a 6-digit PIN. */
-export function signInWithPin(
+export async function signInWithPin(
 	db: Db,
 	input: { phone: string; pin: string },
 	client: ClientInfo
 ): Promise<SignedIn> {
 	const phone = input.phone.replace(/[\s-]/g, '');
-	if (!phone || !input.pin)
-		throw new DomainError('invalid', [{ field: '', key: 'auth_error_sign_in' }]);
+	// A family is told what a phone number and a PIN look like before anything is tried.
+	const issues: FieldIssue[] = [];
+	if (!/^1[3-9]\d{9}$/.test(phone)) issues.push({ field: 'phone', key: 'my_auth_error_phone' });
+	if (!/^\d{6}$/.test(input.pin)) issues.push({ field: 'pin', key: 'my_auth_error_pin' });
+	if (issues.length > 0) throw new DomainError('invalid', issues);
 	return signIn(
 		db,
 		phone,
@@ -126,7 +131,8 @@ export function signInWithPin(
 					.where(and(eq(users.role, 'household'), eq(users.phone, phone)))
 					.limit(1)
 			)[0],
-		(user) => (user.pinHash ? verifySecret(user.pinHash, input.pin) : Promise.resolve(false))
+		(user) => (user.pinHash ? verifySecret(user.pinHash, input.pin) : Promise.resolve(false)),
+		'my_auth_error_pin_wrong'
 	);
 }
 
@@ -155,7 +161,8 @@ export async function signInWithCard(db: Db, token: string, client: ClientInfo):
 					.where(and(eq(householdCards.tokenHash, tokenHash), isNull(householdCards.revokedAt)))
 					.limit(1)
 			)[0]?.user,
-		async () => true
+		async () => true,
+		'my_auth_error_card'
 	);
 }
 

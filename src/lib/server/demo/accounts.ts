@@ -12,6 +12,7 @@ import { households } from '../households/schema';
 import { DEMO_COUNTY_CODE } from './generate';
 import { attachDemoOwner } from './factories';
 import { demoGridVillages, seedDemoLoop } from './loop';
+import { DEMO_HOME_TOWNSHIP, demoHomeHousehold } from './household-home';
 import { todayInChina } from '../../format';
 
 /** The demo's sign-ins, printed at start-up and listed in the README. Demo data only. */
@@ -41,18 +42,23 @@ export interface DemoSignIns {
 export async function seedDemoAccounts(db: Db): Promise<DemoSignIns> {
 	const [county] = await db.select().from(counties).where(eq(counties.code, DEMO_COUNTY_CODE));
 	if (!county) throw new Error('The demo county must be seeded before its accounts');
-	const [household] = await db
-		.select()
-		.from(households)
-		.where(
-			and(
-				eq(households.countyId, county.id),
-				like(households.villageCode, '130434205%'),
-				isNotNull(households.phone)
-			)
-		)
-		.orderBy(asc(households.householdNumber))
-		.limit(1);
+	// household: one with wages, picking and a subsidy, so its own phone shows each kind.
+	const household =
+		(await demoHomeHousehold(db, county.id, DEMO_HOME_TOWNSHIP)) ??
+		(
+			await db
+				.select()
+				.from(households)
+				.where(
+					and(
+						eq(households.countyId, county.id),
+						like(households.villageCode, '130434205%'),
+						isNotNull(households.phone)
+					)
+				)
+				.orderBy(asc(households.householdNumber))
+				.limit(1)
+		)[0];
 	const [existingAdmin] = await db
 		.select()
 		.from(users)

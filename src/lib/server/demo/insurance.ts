@@ -28,6 +28,7 @@ import { plots } from '../planting/schema';
 import { computePayout, type PayoutRule } from '../../insurance-rules';
 import { DEMO_REFERENCE_YEAR } from './generate';
 import { REPORT_MEDICAL_EXPENSE_FEN } from './monitoring-data';
+import { DEMO_HOME_TOWNSHIP, demoHomeHousehold } from './household-home';
 
 // The demo county's three schemes of the year, their enrolments and funds, and claims in
 // every state, built through the insurance domain's own writing functions. The report's
@@ -380,6 +381,22 @@ export async function seedDemoInsurance(tx: Db, countyId: string): Promise<DemoI
 			looks: LOOKS_POOR,
 			decidedOn: addDays(fang.day, 26),
 			paidOn: addDays(fang.day, 42)
+		});
+	// The demo's signed-in household (前大磨乡): hail on its honeysuckle, paid, so the family's
+	// own phone shows an insurance payout beside its wages, picking pay and subsidy.
+	const home = await demoHomeHousehold(tx, countyId, DEMO_HOME_TOWNSHIP);
+	if (home)
+		await claim(policyOf('industry', home.id), {
+			eventType: 'natural_disaster',
+			eventDate: date(7, 12),
+			lossFen: 300_000,
+			documents: '受灾地块照片、村委会证明',
+			description: '冰雹打落金银花，当季减产',
+			reportedOn: date(7, 13),
+			investigatedOn: date(7, 20),
+			looks: LOOKS_ORDINARY,
+			decidedOn: date(7, 28),
+			paidOn: date(8, 6)
 		});
 	// Another monitored household's hospital stay: investigated, awaiting the county.
 	const hospital = await tx

@@ -8,4 +8,5 @@ export * from './jobs';
 export * from './wages';
 export * from './reports';
 export { exportFactories } from './export';
+export { wageLedgerDetails, type WageLedgerDetail } from './ledger-details';
 export { FACTORY_STATUSES, PAY_BASES, type FactoryStatus, type PayBasis } from './schema';

@@ -11,3 +11,4 @@ export * from './payments';
 export * from './dashboard';
 export * from './household';
 export { isProgramStaff } from './access';
+export * from './ledger-details';

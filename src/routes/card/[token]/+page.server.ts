@@ -27,6 +27,6 @@ export const actions: Actions = {
 		}
 		setSessionCookie(event.cookies, event.url, token, expiresAt);
 		setDeviceCookie(event.cookies, event.url, deviceToken);
-		redirect(303, '/');
+		redirect(303, '/my');
 	}
 };

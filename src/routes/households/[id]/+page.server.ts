@@ -1,3 +1,4 @@
+import { redirect } from '@sveltejs/kit';
 import { todayInChina } from '$lib/format';
 import { getHouseholdAccount, revokeHouseholdCard, setHouseholdPin } from '$lib/server/auth/users';
 import type { UserActor } from '$lib/server/auth/actor';
@@ -48,6 +49,8 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const { db } = await database();
 	const household = await orNotFound(event, getHousehold(db, user, event.params.id));
+	// household: the family reads its account on its own pages, not the staff's.
+	if (user.role === 'household') redirect(303, '/my');
 	const manages = user.role === 'county_admin' || user.role === 'township_staff';
 	// Grid members and staff see the loop's visits and warnings; the household never does.
 	const watches = manages || user.role === 'grid_member';

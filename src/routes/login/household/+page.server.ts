@@ -2,12 +2,20 @@ import { redirect } from '@sveltejs/kit';
 import { searchText } from '$lib/input';
 import { signInWithPin } from '$lib/server/auth/sign-in';
 import { setDeviceCookie, setSessionCookie } from '$lib/server/auth/cookies';
-import { clientInfo, failFromDomain, formText, formValues, readForm } from '$lib/server/http';
+import {
+	clientInfo,
+	failFromDomain,
+	formText,
+	formValues,
+	readForm,
+	safeNext
+} from '$lib/server/http';
 import { database } from '$lib/server/startup';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals }) => {
+export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.user) redirect(303, '/');
+	return { next: safeNext(url.searchParams.get('next') ?? '/my', url) };
 };
 
 export const actions: Actions = {
@@ -30,6 +38,6 @@ export const actions: Actions = {
 		}
 		setSessionCookie(event.cookies, event.url, token, expiresAt);
 		setDeviceCookie(event.cookies, event.url, deviceToken);
-		redirect(303, '/');
+		redirect(303, safeNext(formText(data, 'next') || '/my', event.url));
 	}
 };
