@@ -82,7 +82,6 @@ export const load: PageServerLoad = async (event) => {
 		account,
 		manages,
 		watches,
-		ownPage: user.role === 'household',
 		loop: { warnings, visits },
 		canReveal: user.role === 'county_admin',
 		today,
