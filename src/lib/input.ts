@@ -180,6 +180,8 @@ const CONTROL = new RegExp(
 	'[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufeff\\ufffe\\uffff]'
 );
 const LINE_BREAKS = /[\t\n\r]/;
+/** Half of a surrogate pair on its own: not text (a JSON body can carry one; PostgreSQL refuses it). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export interface TextOptions {
 	/** Most characters kept (after trimming). */
@@ -197,7 +199,11 @@ export function checkText(
 	options: TextOptions
 ): { ok: true; value: string } | { ok: false; problem: TextProblem } {
 	const text = typeof value === 'string' ? value.trim() : '';
-	if (CONTROL.test(text) || (!options.multiline && LINE_BREAKS.test(text))) {
+	if (
+		CONTROL.test(text) ||
+		LONE_SURROGATE.test(text) ||
+		(!options.multiline && LINE_BREAKS.test(text))
+	) {
 		return { ok: false, problem: 'control' };
 	}
 	if ([...text].length > options.max) return { ok: false, problem: 'too_long' };

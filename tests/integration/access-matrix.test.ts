@@ -335,13 +335,14 @@ const MATRIX: Record<string, Case> = {
 	'/insurance/[scheme]/enrol load': { expect: only('admin', 'staffIn', 'staffOut') },
 	'/insurance/[scheme]/enrol action:default': { expect: only('admin', 'staffIn', 'staffOut') },
 	'/insurance/[scheme]/export POST': { expect: only('admin', 'staffIn', 'staffOut') },
-	'/insurance/claims load': { expect: only(...STAFF) },
-	'/insurance/claims/new load': { expect: only(...STAFF) },
+	// Grid members report claims and follow them in their villages.
+	'/insurance/claims load': { expect: only(...LOOP) },
+	'/insurance/claims/new load': { expect: only(...LOOP) },
 	'/insurance/claims/new action:default': {
-		expect: only('admin', 'staffIn'),
+		expect: only('admin', 'staffIn', 'gridIn'),
 		form: ({ world }) => ({ householdId: world.households.inScope })
 	},
-	'/insurance/claims/[claim] load': { expect: only('admin', 'staffIn') },
+	'/insurance/claims/[claim] load': { expect: only('admin', 'staffIn', 'gridIn') },
 	'/insurance/claims/[claim] action:decide': { expect: only('admin') },
 	'/insurance/claims/[claim] action:pay': { expect: only('admin') },
 	'/insurance/claims/[claim]/investigate load': { expect: only('admin', 'staffIn') },

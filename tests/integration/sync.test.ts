@@ -298,3 +298,53 @@ describe('the roster a phone keeps', () => {
 		expect(theirs.picking?.pickers.some((p) => mine.has(p.memberId))).toBe(false);
 	});
 });
+
+describe('a home visit from the outbox', () => {
+	it('records the visit and its warning once, however often the phone sends it', async () => {
+		const { homeVisits, warnings } = await import('../../src/lib/server/warnings/schema');
+		const grid = (await actorFor(database.db, world.userIds.gridIn)).user;
+		const visit: SyncEntry = {
+			id: uuidv7(),
+			kind: 'visit',
+			payload: {
+				householdId: world.households.inScope,
+				visitedOn: '2026-11-28',
+				seen: true,
+				changes: '',
+				raiseWarning: true,
+				warningNote: '户主上月摔伤，在家养伤，没有收入'
+			}
+		};
+		const [first] = await applySyncBatch(database.db, grid, [visit], TODAY);
+		expect(first.status).toBe('accepted');
+		const [again] = await applySyncBatch(database.db, grid, [visit], TODAY);
+		expect(again.status).toBe('duplicate');
+		const visits = await database.db.select().from(homeVisits).where(eq(homeVisits.id, visit.id));
+		expect(visits).toHaveLength(1);
+		expect(visits[0].seen).toBe('见到家人');
+		const raised = await database.db
+			.select()
+			.from(warnings)
+			.where(and(eq(warnings.visitId, visit.id), eq(warnings.kind, 'visit')));
+		expect(raised).toHaveLength(1);
+		expect(raised[0].note).toContain('摔伤');
+	});
+
+	it('refuses a visit outside the grid member’s villages and writes nothing', async () => {
+		const { homeVisits } = await import('../../src/lib/server/warnings/schema');
+		const grid = (await actorFor(database.db, world.userIds.gridIn)).user;
+		const visit: SyncEntry = {
+			id: uuidv7(),
+			kind: 'visit',
+			payload: {
+				householdId: world.households.outOfScope,
+				visitedOn: '2026-11-28',
+				seen: false
+			}
+		};
+		const [answer] = await applySyncBatch(database.db, grid, [visit], TODAY);
+		expect(answer.status).toBe('rejected');
+		const rows = await database.db.select().from(homeVisits).where(eq(homeVisits.id, visit.id));
+		expect(rows).toHaveLength(0);
+	});
+});

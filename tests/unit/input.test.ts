@@ -156,6 +156,9 @@ describe('text', () => {
 		['长'.repeat(41), { max: 40 }, { problem: 'too_long' }],
 		['长'.repeat(40), { max: 40 }, '长'.repeat(40)],
 		['😀'.repeat(40), { max: 40 }, '😀'.repeat(40)],
+		// Half a surrogate pair (a JSON body can carry one): not text.
+		['a\ud800b', { max: 40 }, { problem: 'control' }],
+		['\udc00', { max: 40, multiline: true }, { problem: 'control' }],
 		[12, { max: 40 }, ''],
 		[undefined, { max: 40 }, '']
 	];

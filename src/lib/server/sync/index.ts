@@ -6,6 +6,7 @@ import { translate } from '../../i18n';
 import { pickingHandler } from './picking';
 import { plotHandler } from './plots';
 import { wageHandler } from './wages';
+import { visitHandler } from './visits';
 
 // The offline outbox's one way in. A phone sends the entries it made while offline, in
 // order; each is applied by its own domain function, idempotently by the id the phone gave
@@ -64,12 +65,13 @@ export interface SyncAnswer {
 const handlers: Partial<Record<SyncKind, SyncHandler>> = {
 	picking: pickingHandler,
 	wage: wageHandler,
-	plot: plotHandler
+	plot: plotHandler,
+	visit: visitHandler
 };
 
 /**
- * Wires a handler that lives outside this branch (the visit handler: see ./visits.ts).
- * Kinds without a handler are rejected with a message, never dropped.
+ * Wires another handler (tests, new kinds). Kinds without a handler are rejected with a
+ * message, never dropped.
  */
 export function registerSyncHandler(kind: SyncKind, handler: SyncHandler): void {
 	handlers[kind] = handler;

@@ -1,50 +1,53 @@
-import type { Db } from '../db';
-import type { UserActor } from '../auth/actor';
+import { DomainError } from '../errors';
+import { recordVisit } from '../warnings/visits';
 import type { SyncHandler } from '.';
 
-/**
- * The home visit as the monitoring loop records it (src/lib/server/warnings/visits.ts, built
- * on another branch): idempotent by the phone's id, a warning raised from the visit when
- * asked. Declared here so the handler compiles before that file exists.
- */
-export interface VisitInput {
-	id: string;
-	householdId: unknown;
-	visitedOn: unknown;
-	seen: unknown;
-	changes: unknown;
-	photo?: unknown;
-	raiseWarning?: unknown;
-	warningNote?: unknown;
+// The offline visit form asks "见到人了吗" (yes/no); the online form lets the visitor write
+// whom they met. The record keeps words either way.
+const SEEN_WORDS = { yes: '见到家人', no: '家中无人' } as const;
+
+function seenWords(value: unknown): unknown {
+	if (value === true) return SEEN_WORDS.yes;
+	if (value === false) return SEEN_WORDS.no;
+	return value;
 }
-export type RecordVisit = (
-	db: Db,
-	actor: UserActor,
-	input: VisitInput
-) => Promise<{ replayed?: boolean } & Record<string, unknown>>;
+
+function text(value: unknown): string {
+	return typeof value === 'string' ? value.trim() : '';
+}
+
+/** A photo sent as base64 (the phone shrinks it first); anything else is refused. */
+function photoBytes(value: unknown): Uint8Array | null {
+	if (value === undefined || value === null || value === '') return null;
+	if (typeof value !== 'string' || !/^[A-Za-z0-9+/=\s]+$/.test(value))
+		throw DomainError.invalid('photo', 'visits_error_photo_type');
+	return new Uint8Array(Buffer.from(value, 'base64'));
+}
 
 /**
- * The visit handler, given the loop's recordVisit. Wired at merge in src/lib/server/sync/index.ts
- * (or at start-up) with:
- *   registerSyncHandler('visit', visitHandler(recordVisit));
- * The replay flag is read from recordVisit's answer (`replayed: true` when the id was
- * recorded before); a DomainError from it becomes rejected / conflict as for every kind.
+ * A home visit from the phone's outbox, recorded by the monitoring loop's own recordVisit:
+ * idempotent by the phone's id, a warning raised in the same transaction when asked (the
+ * warning's words are what changed, or the note written for it).
  */
-export function visitHandler(recordVisit: RecordVisit): SyncHandler {
-	return {
-		async apply(db, actor, entry) {
-			const p = entry.payload;
-			const result = await recordVisit(db, actor, {
+export const visitHandler: SyncHandler = {
+	async apply(db, actor, entry, today) {
+		const p = entry.payload;
+		const raise = p.raiseWarning === true;
+		const changes = [text(p.changes), raise ? text(p.warningNote) : ''].filter(Boolean).join('\n');
+		const result = await recordVisit(
+			db,
+			actor,
+			typeof p.householdId === 'string' ? p.householdId : '',
+			{
 				id: entry.id,
-				householdId: p.householdId,
 				visitedOn: p.visitedOn,
-				seen: p.seen,
-				changes: p.changes,
-				photo: p.photo,
-				raiseWarning: p.raiseWarning,
-				warningNote: p.warningNote
-			});
-			return { replayed: Boolean(result.replayed), record: result };
-		}
-	};
-}
+				seen: seenWords(p.seen),
+				changes,
+				photo: photoBytes(p.photo),
+				raiseWarning: raise
+			},
+			today
+		);
+		return { replayed: !result.recorded, record: result };
+	}
+};
