@@ -68,12 +68,10 @@ export async function loadHouseholdFacts(
 ): Promise<Map<string, HouseholdFacts>> {
 	const months = dropMonths(onDate);
 	const afterLast = monthBefore(`${months[5]}-15`, -1);
-	// The recent three months a year earlier: the season to compare a fall with.
-	const lastYear = months.slice(3).map((m) => monthBefore(`${m}-15`, 12));
 	const [income, lineFen, monthly, expenses] = await Promise.all([
 		householdIncomeFacts(tx, countyId, householdIds, onDate),
 		monitoringLineFor(tx, countyId, Number(onDate.slice(0, 4))),
-		monthlyNetIncomes(tx, countyId, householdIds, lastYear[0], afterLast),
+		monthlyNetIncomes(tx, countyId, householdIds, months[0], afterLast),
 		largeExpensesWithAnnualNet(tx, countyId, householdIds, yearBefore(onDate), onDate)
 	]);
 	const facts = new Map<string, HouseholdFacts>();
@@ -84,9 +82,6 @@ export async function loadHouseholdFacts(
 			perCapitaFen: income.get(id)?.perCapitaFen ?? null,
 			lineFen,
 			monthlyNetFen: months.map((m) => byMonth?.get(m) ?? 0),
-			sameMonthsLastYearFen: lastYear.some((m) => byMonth?.has(m))
-				? lastYear.reduce((sum, m) => sum + (byMonth?.get(m) ?? 0), 0)
-				: null,
 			largeExpenses: [],
 			endedJobs: [],
 			picking: null

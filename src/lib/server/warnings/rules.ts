@@ -159,11 +159,6 @@ export interface MonthlyFacts {
 	 * six months of dropMonths(onDate), oldest first.
 	 */
 	monthlyNetFen: number[];
-	/**
-	 * Net income of the same three months a year earlier (the recent months − 12); null
-	 * when nothing is on record for the household then (no history to compare with).
-	 */
-	sameMonthsLastYearFen?: number | null;
 }
 
 /**
@@ -172,10 +167,7 @@ export interface MonthlyFacts {
  * that until then); "the 3 months before" are the three months before those. It fires when
  * the recent net income is at least incomeDropPct% below the earlier one: recent × 100 ≤
  * earlier × (100 − X). A household whose earlier 3 months had no net income (zero or less)
- * is ignored: there was nothing to fall from. Farm income comes in seasons (the wheat in
- * June, remittances before the harvest): when the same three months a year earlier are on
- * record and the recent ones are not X% below them too, the fall is the season's, not the
- * household's, and nothing is raised.
+ * is ignored: there was nothing to fall from.
  */
 export function incomeDrop(
 	facts: MonthlyFacts,
@@ -187,8 +179,6 @@ export function incomeDrop(
 	if (earlierFen <= 0) return null;
 	const threshold = thresholds.incomeDropPct;
 	if (recentFen * 100 > earlierFen * (100 - threshold)) return null;
-	const lastYearFen = facts.sameMonthsLastYearFen ?? null;
-	if (lastYearFen !== null && recentFen * 100 > lastYearFen * (100 - threshold)) return null;
 	const months = dropMonths(facts.onDate);
 	return {
 		kind: 'income_drop',
@@ -202,7 +192,6 @@ export function incomeDrop(
 			recentTo: months[5],
 			recentFen,
 			dropPct: percentOf(earlierFen - recentFen, earlierFen),
-			sameMonthsLastYearFen: lastYearFen,
 			thresholdPct: threshold
 		}
 	};
