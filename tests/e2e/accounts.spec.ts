@@ -116,7 +116,7 @@ test('each role signs in to its own home and sees only its navigation', async ({
 	await expect(staff.getByRole('heading', { name: '我负责的乡镇', level: 1 })).toBeVisible();
 	await expect(staff.getByRole('heading', { name: '东代固镇' })).toBeVisible();
 	await expect(staff.getByRole('heading', { name: '前大磨乡' })).toBeVisible();
-	await expectNav(staff, ['首页', '农户', '过秤', '农户账号', '我的']);
+	await expectNav(staff, ['首页', '农户', '过秤', '预警', '我的']);
 
 	const owner = await newPhone(browser);
 	await signIn(owner, OWNER.username, OWNER.password);

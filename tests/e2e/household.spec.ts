@@ -54,8 +54,8 @@ test('a household reads its account, opens an entry, reports a difficulty and re
 }) => {
 	const { cardUrl, staffPage } = await demoCard(browser);
 	// What the staff page says this year's net income is: the ledger's own total.
-	await staffPage.getByText(/^今年（\d{4}年）$/).click();
-	const staffYear = staffPage.locator('details', { has: staffPage.getByText(/^今年（/) });
+	await staffPage.getByText(/^\d{4}年（到 .+）$/).click();
+	const staffYear = staffPage.locator('details', { has: staffPage.getByText(/^\d{4}年（到 /) });
 	const ledgerNet = (await pairValue(staffYear, '纯收入').textContent())!.trim();
 	const ledgerWage = (await pairValue(staffYear, '工资性收入').textContent())!.trim();
 	const ledgerTransfer = (await pairValue(staffYear, '转移性收入').textContent())!.trim();
