@@ -93,7 +93,7 @@ test('a household reads its account, opens an entry, reports a difficulty and re
 	}
 	expect(texts).toMatch(/在.+摘花 [\d.]+ 公斤，工钱 ¥[\d,.]+/);
 	await open(page, '/my/family');
-	await expect(page.getByText(/保险理赔 ¥[\d,.]+/).first()).toBeVisible();
+	await expect(page.getByText(/已赔付 ¥[\d,.]+/).first()).toBeVisible();
 	await expect(page.getByText(/\d{6}\*{8}\d{3}[\dX]/).first()).toBeVisible();
 
 	// An entry opens with its details.

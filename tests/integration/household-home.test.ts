@@ -29,6 +29,7 @@ import { ownReports, reportDifficulty } from '../../src/lib/server/households/se
 import {
 	actorFor,
 	addFactoryWorld,
+	addInsuranceWorld,
 	addPlantingWorld,
 	buildWorld,
 	type FactoryWorld,
@@ -265,12 +266,17 @@ describe("the household's own account", () => {
 	});
 
 	it("shows the family's plots, picking and insurance, and its own ID numbers on request", async () => {
+		const insured = await addInsuranceWorld(database.db, world);
 		const family = await ownFamily(database.db, self, TODAY);
 		expect(family.plots).toEqual([
 			{ villageName: expect.any(String), areaHundredthsMu: 150, plantedOn: '2025-04-10' }
 		]);
 		expect(family.picking[0]).toMatchObject({ month: '2026-06', grams: 12_500 });
-		expect(family.insurance.map((i) => i.amountFen)).toEqual([4_000_000]);
+		// The insurance domain's own view: the worker's cover and the claim reported on it.
+		expect(family.insurance.policies.map((p) => p.schemeName)).toEqual(['务工人员意外伤害保险']);
+		expect(family.insurance.claims.map((c) => [c.id, c.status])).toEqual([
+			[insured.claimId, 'reported']
+		]);
 		expect(family.members.map((p) => p.maskedIdNumber).join()).not.toMatch(/\d{18}/);
 		const full = await revealOwnIdNumber(database.db, self, headId);
 		expect(full).toMatch(/^130434\d{11}[\dX]$/);

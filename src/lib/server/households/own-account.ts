@@ -10,6 +10,7 @@ import { ledgerEntries } from '../income/schema';
 import { getMonitoring } from '../monitoring';
 import { householdJobs, wageLedgerDetails } from '../factories';
 import { householdPlanting, plantingLedgerDetails } from '../planting';
+import { householdInsurance, type HouseholdInsurance } from '../insurance';
 import { getHousehold } from './index';
 import { members } from './schema';
 
@@ -323,8 +324,8 @@ export interface OwnFamily {
 	plots: { villageName: string; areaHundredthsMu: number; plantedOn: string }[];
 	/** This year's picking, month by month, newest first. */
 	picking: { month: string; grams: number; amountFen: number; paidFen: number }[];
-	/** Insurance payouts from the ledger, newest first. */
-	insurance: { id: string; businessDate: string; amountFen: number; subtype: string }[];
+	/** The family's policies and claims, from the insurance domain. */
+	insurance: Pick<HouseholdInsurance, 'policies' | 'claims'>;
 }
 
 /** The family's jobs, plots, picking and insurance: what is current, kept short. */
@@ -335,20 +336,7 @@ export async function ownFamily(db: Db, actor: UserActor, today: string): Promis
 	const [jobs, planting, insurance] = await Promise.all([
 		householdJobs(db, actor, actor.countyId, householdId),
 		householdPlanting(db, actor.countyId, householdId),
-		// insurance: householdInsurance(db, actor, householdId) replaces this at merge.
-		db
-			.select({
-				id: ledgerEntries.id,
-				businessDate: ledgerEntries.businessDate,
-				amountFen: ledgerEntries.amountFen,
-				subtype: ledgerEntries.subtype
-			})
-			.from(ledgerEntries)
-			.where(
-				and(visibleEntries(db, actor.countyId, householdId), eq(ledgerEntries.source, 'insurance'))
-			)
-			.orderBy(desc(ledgerEntries.businessDate))
-			.limit(5)
+		householdInsurance(db, actor, householdId)
 	]);
 	return {
 		members: household.members
@@ -383,7 +371,7 @@ export async function ownFamily(db: Db, actor: UserActor, today: string): Promis
 				amountFen: p.amountFen,
 				paidFen: p.paidFen
 			})),
-		insurance
+		insurance: { policies: insurance.policies, claims: insurance.claims.slice(0, 5) }
 	};
 }
 
