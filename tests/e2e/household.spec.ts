@@ -94,6 +94,11 @@ test('a household reads its account, opens an entry, reports a difficulty and re
 	expect(texts).toMatch(/在.+摘花 [\d.]+ 公斤，工钱 ¥[\d,.]+/);
 	await open(page, '/my/family');
 	await expect(page.getByText(/已赔付 ¥[\d,.]+/).first()).toBeVisible();
+	const head = (await page
+		.getByRole('region', { name: '家里人' })
+		.locator('strong')
+		.first()
+		.textContent())!.trim();
 	await expect(page.getByText(/\d{6}\*{8}\d{3}[\dX]/).first()).toBeVisible();
 
 	// An entry opens with its details.
@@ -118,11 +123,18 @@ test('a household reads its account, opens an entry, reports a difficulty and re
 	await page.getByLabel(/说说情况/).fill('老伴住院了，要做手术');
 	await page.getByRole('button', { name: '告诉村里和乡里' }).click();
 	await expect(page.getByRole('status')).toHaveText('已经收到了，网格员会尽快上门。');
-	// The township's queue (/warnings) is another branch: the warning row shows here.
 	const report = page.getByTestId('report').first();
 	await expect(report).toContainText('有人生病了');
 	await expect(report).toContainText('大约 ¥5,000.00');
 	await expect(report.locator('[aria-current="step"]')).toHaveText(/已收到/);
+	// The report is a warning in the township's queue, under the head of the family's name.
+	const staff = await (await browser.newContext()).newPage();
+	await signInStaff(staff);
+	await open(staff, '/warnings?kind=self_report');
+	await expect(
+		staff.getByRole('listitem').filter({ hasText: '农户自主申报' }).filter({ hasText: head })
+	).toHaveCount(1);
+	await staff.context().close();
 
 	// Offline, the account last seen is still there, with when it was saved.
 	await open(page, '/my');
