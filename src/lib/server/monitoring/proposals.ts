@@ -10,7 +10,7 @@ import type { UserActor } from '../auth/actor';
 import { canSeeHousehold, householdScope, townshipOf } from '../auth/scope';
 import { DomainError, type FieldIssue } from '../errors';
 import { divisions } from '../divisions/schema';
-import { households, members } from '../households/schema';
+import { HEAD_OF_HOUSEHOLD, households, members } from '../households/schema';
 import { addDays, perCapitaNetIncomes } from '../income';
 import { householdStandings, ledgerEntries } from '../income/schema';
 import { textInput } from '../input';
@@ -153,7 +153,7 @@ const CANDIDATE_LIMIT = 200;
 function headNameSql() {
 	return sql<
 		string | null
-	>`(select ${members.name} from ${members} where ${members.countyId} = ${households.countyId} and ${members.householdId} = ${households.id} and ${members.current} order by (${members.relation} = '户主') desc, ${members.createdAt} limit 1)`;
+	>`(select ${members.name} from ${members} where ${members.countyId} = ${households.countyId} and ${members.householdId} = ${households.id} and ${members.current} order by (${members.relation} = ${HEAD_OF_HOUSEHOLD}) desc, ${members.createdAt} limit 1)`;
 }
 
 /** Households with an open proposal of a kind, among some. */

@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import type { UserActor } from '../auth/actor';
 import { DomainError } from '../errors';
 import { divisions } from '../divisions/schema';
-import { households, members } from '../households/schema';
+import { HEAD_OF_HOUSEHOLD, households, members } from '../households/schema';
 import { monitoringRecords } from '../monitoring/schema';
 import { warnings } from './schema';
 
@@ -27,15 +27,13 @@ export interface VisitRoster {
 	households: RosterHousehold[];
 }
 
-const HEAD = '户主';
-
 /** The households of a grid member's villages. Anyone else: not found. */
 export async function visitRoster(db: Db, actor: UserActor): Promise<VisitRoster> {
 	if (actor.role !== 'grid_member') throw DomainError.notFound();
 	if (actor.villageCodes.length === 0) return { villages: {}, households: [] };
 	const headName = sql<string | null>`(select ${members.name} from ${members}
 		where ${members.countyId} = ${households.countyId} and ${members.householdId} = ${households.id}
-		and ${members.current} order by (${members.relation} <> ${HEAD}), ${members.birthDate} limit 1)`;
+		and ${members.current} order by (${members.relation} <> ${HEAD_OF_HOUSEHOLD}), ${members.birthDate} limit 1)`;
 	const rows = await db
 		.select({
 			id: households.id,
