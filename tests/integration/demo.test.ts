@@ -9,6 +9,7 @@ import { listHouseholds } from '../../src/lib/server/households';
 import { households, members } from '../../src/lib/server/households/schema';
 import { householdLedger, incomeAccounts } from '../../src/lib/server/income';
 import { householdStandings, ledgerEntries } from '../../src/lib/server/income/schema';
+import { incomeMonthsDifferences } from '../../src/lib/server/income/months';
 import { getMonitoring } from '../../src/lib/server/monitoring';
 import {
 	assistanceMeasures,
@@ -60,6 +61,18 @@ describe('the demo county', () => {
 		expect(seeded.monitored / seeded.households).toBeLessThanOrEqual(0.28);
 		expect(seeded.postings).toBeGreaterThan(seeded.households * 10);
 		expect(seeded.postings).toBeLessThan(8_000);
+	});
+
+	it('keeps the monthly income summary equal to its ledger', async () => {
+		expect(await incomeMonthsDifferences(database.db, seeded.countyId)).toEqual([]);
+		const [{ rows }] = await database.db
+			.execute<{ rows: number }>(
+				sql`select count(*)::int as rows from household_income_months where county_id = ${seeded.countyId}`
+			)
+			.then(
+				(r) => (r as { rows?: { rows: number }[] }).rows ?? (r as unknown as { rows: number }[])
+			);
+		expect(rows).toBeGreaterThan(seeded.households);
 	});
 
 	it('keeps a standing for every household, equal to its account, some below the line', async () => {

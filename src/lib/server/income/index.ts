@@ -21,6 +21,7 @@ import {
 	type KindTotals
 } from './account';
 import { refreshStandings } from './standings';
+import { addToIncomeMonths } from './months';
 import { MANUAL_SUBTYPES, type ManualSubtype } from './subtypes';
 import { EARLIEST_DATE, isCalendarDate, parseYuan } from '../../input';
 import { numberIssue, textInput } from '../input';
@@ -78,6 +79,7 @@ export async function postLedgerEntry(
 		.onConflictDoNothing()
 		.returning();
 	if (inserted) {
+		await addToIncomeMonths(tx, [{ ...inserted, entries: 1 }]);
 		await refreshStandings(tx, posting.countyId, [posting.householdId], 'posting');
 		await recordAudit(tx, actor, {
 			countyId: posting.countyId,
@@ -152,9 +154,16 @@ export async function postLedgerEntries(
 		const inserted = await tx.insert(ledgerEntries).values(rows).onConflictDoNothing().returning({
 			countyId: ledgerEntries.countyId,
 			householdId: ledgerEntries.householdId,
-			amountFen: ledgerEntries.amountFen
+			amountFen: ledgerEntries.amountFen,
+			businessDate: ledgerEntries.businessDate,
+			kind: ledgerEntries.kind,
+			source: ledgerEntries.source
 		});
 		written += inserted.length;
+		await addToIncomeMonths(
+			tx,
+			inserted.map((row) => ({ ...row, entries: 1 }))
+		);
 		for (const row of inserted) {
 			const sum = perHousehold.get(row.householdId) ?? {
 				countyId: row.countyId,
@@ -233,6 +242,7 @@ export async function reverseLedgerEntry(
 		.onConflictDoNothing()
 		.returning();
 	if (!reversal) throw DomainError.conflict('', 'ledger_error_already_reversed');
+	await addToIncomeMonths(tx, [{ ...reversal, entries: -1 }]);
 	await refreshStandings(tx, countyId, [original.householdId], 'reversal');
 	await recordAudit(tx, actor, {
 		countyId,

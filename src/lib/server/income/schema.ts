@@ -122,3 +122,34 @@ export const householdStandings = pgTable(
 		index('household_standings_below_idx').on(t.countyId, t.belowLine, t.nearLine)
 	]
 );
+
+/**
+ * Each household's ledger summed per calendar month, kind and program (source): what the
+ * dashboard and the reports read instead of the whole ledger. Kept by the income domain's
+ * posting functions in the same transaction as each posting and reversal (reversals add
+ * their negative amount); a test recomputes every row from the ledger and finds no
+ * difference. Months of a household with no entries have no row.
+ */
+export const householdIncomeMonths = pgTable(
+	'household_income_months',
+	{
+		countyId: uuid().notNull(),
+		householdId: uuid().notNull(),
+		// The first day of the month.
+		month: date({ mode: 'string' }).notNull(),
+		kind: text({ enum: LEDGER_KINDS }).notNull(),
+		source: text({ enum: LEDGER_SOURCES }).notNull(),
+		amountFen: bigint({ mode: 'number' }).notNull(),
+		// Entries counted, reversals included (a reversal counts -1: it cancels one).
+		entries: integer().notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.countyId, t.householdId, t.month, t.kind, t.source] }),
+		foreignKey({
+			columns: [t.countyId, t.householdId],
+			foreignColumns: [households.countyId, households.id]
+		}),
+		// County figures for a period: by month first, then households of a township.
+		index('household_income_months_month_idx').on(t.countyId, t.month, t.source)
+	]
+);
