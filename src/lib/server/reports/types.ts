@@ -20,6 +20,11 @@ export interface ReportTable {
 	title: string;
 	columns: ReportColumn[];
 	rows: Record<string, ReportCell>[];
+	/**
+	 * How many rows the table has in all, when `rows` holds only the first of them (a
+	 * county's whole household list is too long for a page; the XLSX file has every row).
+	 */
+	rowCount?: number;
 	/** A last row of totals, keyed like the rows; absent where a sum means nothing. */
 	totals?: Record<string, ReportCell>;
 }
