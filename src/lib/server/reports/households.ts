@@ -144,16 +144,17 @@ function rowFormatter(
 export async function* monitoredHouseholdChunks(
 	db: Db,
 	actor: UserActor,
-	params: ReportParams
+	params: ReportParams,
+	chunkSize = HOUSEHOLD_CHUNK
 ): AsyncGenerator<Row[]> {
 	const scope = await reportScope(db, actor, params);
 	const format = rowFormatter(scope, (await getCountyOptions(db, actor.countyId)).category);
 	let after: string | null = null;
 	for (;;) {
-		const chunk = await listChunk(db, actor, scope, after, HOUSEHOLD_CHUNK);
+		const chunk = await listChunk(db, actor, scope, after, chunkSize);
 		if (chunk.length === 0) return;
 		yield chunk.map(format);
-		if (chunk.length < HOUSEHOLD_CHUNK) return;
+		if (chunk.length < chunkSize) return;
 		after = chunk[chunk.length - 1].number;
 	}
 }

@@ -60,7 +60,7 @@ function headingLines(report: Report): string[] {
 	const locale = getLocale();
 	return [
 		report.title,
-		`${m.reports_period({ from: formatDate(report.period.from, locale), to: formatDate(report.period.to, locale) })}　${m.reports_area({ area: report.area })}`,
+		`${m.reports_period({ from: formatDate(report.period.from, locale), to: formatDate(report.period.to, locale) })}  ${m.reports_area({ area: report.area })}`,
 		m.reports_generated({ at: formatDateTime(report.generatedAt, locale) })
 	];
 }
