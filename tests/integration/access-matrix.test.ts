@@ -392,6 +392,11 @@ const MATRIX: Record<string, Case> = {
 	// attribution: routes below
 	// Admins see their county, township staff their townships (staffOut sees an empty one).
 	'/monitoring/attribution load': { expect: only(...STAFF) },
+	// reports: routes below
+	// Admins read their county, township staff their townships (staffOut's are empty).
+	'/reports load': { expect: only(...STAFF) },
+	'/reports/[kind] load': { expect: only(...STAFF) },
+	'/reports/[kind]/xlsx POST': { expect: only(...STAFF) },
 	// household: the family's own pages; each household sees only itself, staff nothing.
 	'/my load': { expect: only(...HOUSEHOLDS) },
 	'/my/entries load': { expect: only(...HOUSEHOLDS) },
@@ -477,7 +482,8 @@ function paramsFor(routeId: string): Record<string, string> {
 		scheme: insuranceWorld.schemeId,
 		claim: insuranceWorld.claimId,
 		proposal: proposalId,
-		entry: householdEntryId
+		entry: householdEntryId,
+		kind: 'households'
 	};
 	const names = [...routeId.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
 	return Object.fromEntries(names.map((n) => [n, all[n]]));

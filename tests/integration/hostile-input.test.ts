@@ -178,7 +178,18 @@ function fieldsOf(entry: Entry): string[] {
 }
 
 /** Query parameters pages commonly read, also through helpers the patterns miss. */
-const COMMON_QUERY = ['q', 'page', 'township', 'village', 'status', 'date', 'month', 'season'];
+const COMMON_QUERY = [
+	'q',
+	'page',
+	'township',
+	'village',
+	'status',
+	'date',
+	'month',
+	'season',
+	'from',
+	'to'
+];
 
 function queryNames(entry: Entry): string[] {
 	const server = source(join(ROOT, entry.file));
@@ -233,7 +244,8 @@ function paramsFor(routeId: string): Record<string, string> {
 		scheme: insuranceWorld.schemeId,
 		claim: insuranceWorld.claimId,
 		proposal: proposalId,
-		entry: ledgerEntryId
+		entry: ledgerEntryId,
+		kind: 'households'
 	};
 	const names = [...routeId.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
 	return Object.fromEntries(names.map((n) => [n, all[n]]));

@@ -2,7 +2,7 @@ import { todayInChina } from '$lib/format';
 import { requireRole } from '$lib/server/http';
 import { listTownships } from '$lib/server/divisions';
 import { reportKindsFor } from '$lib/server/reports';
-import { readReportParams } from '$lib/server/reports/scope';
+import { readReportParams } from '$lib/server/reports/forms';
 import { canSeeTownship } from '$lib/server/auth/scope';
 import { database } from '$lib/server/startup';
 import type { PageServerLoad } from './$types';

@@ -1,7 +1,7 @@
 import { todayInChina } from '$lib/format';
 import { orNotFound, requireRole } from '$lib/server/http';
 import { buildReport } from '$lib/server/reports';
-import { readReportParams } from '$lib/server/reports/scope';
+import { readReportParams } from '$lib/server/reports/forms';
 import { database } from '$lib/server/startup';
 import type { PageServerLoad } from './$types';
 

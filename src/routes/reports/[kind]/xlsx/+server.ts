@@ -1,7 +1,7 @@
 import { todayInChina } from '$lib/format';
 import { orNotFound, readForm, requireRole } from '$lib/server/http';
 import { attachmentHeader, exportReport } from '$lib/server/reports';
-import { readReportParams } from '$lib/server/reports/scope';
+import { readReportParams } from '$lib/server/reports/forms';
 import { database } from '$lib/server/startup';
 import type { RequestHandler } from './$types';
 
