@@ -21,7 +21,13 @@ import {
 } from '../monitoring/schema';
 import { maskIdentityNumber } from '../../identity';
 import { columnHeader, type RegistryField } from './registry/columns';
-import { readRegistryFile, RegistryFileError, type RawSheet } from './registry/read';
+import {
+	readRegistryFile,
+	readRegistryFileOnDisk,
+	RegistryFileError,
+	type RawSheet,
+	type RegistryFileOnDisk
+} from './registry/read';
 import {
 	validateRegistryRows,
 	type ImportVillage,
@@ -80,8 +86,20 @@ export interface ImportResult {
 	aliasesRemembered: number;
 }
 
-function hashBytes(bytes: Uint8Array): string {
-	return encodeHexLowerCase(sha256(bytes));
+/** An uploaded file streamed to disk (src/lib/server/multipart.ts), with its SHA-256. */
+export interface ImportUpload extends RegistryFileOnDisk {
+	sha256: string;
+}
+
+/** The file as bytes in memory (tests, scripts) or as an upload on disk (the page). */
+export type ImportFile = Uint8Array | ImportUpload;
+
+function hashOf(file: ImportFile): string {
+	return file instanceof Uint8Array ? encodeHexLowerCase(sha256(file)) : file.sha256;
+}
+
+function headOf(file: ImportFile): Uint8Array {
+	return file instanceof Uint8Array ? file : file.head;
 }
 
 function requireAdmin(actor: UserActor): void {
@@ -133,15 +151,19 @@ async function importVillages(db: Db, countyCode: string): Promise<ImportVillage
 async function readAndValidate(
 	db: Db,
 	actor: UserActor,
-	bytes: Uint8Array,
+	file: ImportFile,
 	fileName: string,
 	today: string
-): Promise<{ sheet: RawSheet; validation: RegistryValidation; present: Set<RegistryField> }> {
-	const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
+): Promise<{ rows: number; validation: RegistryValidation; present: Set<RegistryField> }> {
+	const head = headOf(file);
+	const isZip = head[0] === 0x50 && head[1] === 0x4b;
 	const maxBytes = isZip ? MAX_XLSX_BYTES : MAX_CSV_BYTES;
 	let sheet: RawSheet;
 	try {
-		sheet = await readRegistryFile(bytes, fileName, { maxBytes });
+		sheet =
+			file instanceof Uint8Array
+				? await readRegistryFile(file, fileName, { maxBytes })
+				: await readRegistryFileOnDisk(file, fileName, { maxBytes });
 	} catch (caught) {
 		if (!(caught instanceof RegistryFileError)) throw caught;
 		const problem = caught.problem;
@@ -174,7 +196,8 @@ async function readAndValidate(
 	const present = new Set(
 		sheet.headers.map((h) => h.field).filter((f): f is RegistryField => f !== null)
 	);
-	return { sheet, validation, present };
+	// The raw rows are not returned: on a county file they are garbage from here on.
+	return { rows: sheet.rows.length, validation, present };
 }
 
 type HouseholdRow = typeof households.$inferSelect;
@@ -729,12 +752,12 @@ async function planImport(
 export async function previewImport(
 	db: Db,
 	actor: UserActor,
-	bytes: Uint8Array,
+	file: ImportFile,
 	fileName: string,
 	today: string
 ): Promise<ImportPreview> {
 	requireAdmin(actor);
-	const { sheet, validation, present } = await readAndValidate(db, actor, bytes, fileName, today);
+	const { rows, validation, present } = await readAndValidate(db, actor, file, fileName, today);
 	const options = await getCountyOptions(db, actor.countyId);
 	const plan = await planImport(db, actor, validation, present, options, today);
 	const valid = validation.households;
@@ -745,8 +768,8 @@ export async function previewImport(
 		validation.aliasesUsed.map((a) => a.villageCode)
 	);
 	return {
-		fileHash: hashBytes(bytes),
-		rows: sheet.rows.length,
+		fileHash: hashOf(file),
+		rows,
 		households: {
 			valid: valid.length,
 			new: plan.newHouseholds.length,
@@ -804,15 +827,15 @@ async function namesOf(db: Db, codes: string[]): Promise<Map<string, string>> {
 export async function applyImport(
 	db: Db,
 	actor: UserActor,
-	bytes: Uint8Array,
+	file: ImportFile,
 	fileName: string,
 	previewedHash: string,
 	today: string
 ): Promise<ImportResult> {
 	requireAdmin(actor);
-	if (hashBytes(bytes) !== previewedHash)
+	if (hashOf(file) !== previewedHash)
 		throw DomainError.conflict('file', 'import_error_file_changed');
-	const { validation, present } = await readAndValidate(db, actor, bytes, fileName, today);
+	const { validation, present } = await readAndValidate(db, actor, file, fileName, today);
 	const options = await getCountyOptions(db, actor.countyId);
 	const countyId = actor.countyId;
 	const valid = validation.households;
