@@ -12,6 +12,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { Readable } from 'node:stream';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -51,6 +53,8 @@ export interface ImportHttpOptions {
 	databaseUrl: string;
 	/** The first household's index: a county already holding 0 … n-1 imports n … n+households-1. */
 	firstHousehold?: number;
+	/** Prints each step's time as it ends. */
+	progress?: boolean;
 }
 
 function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
@@ -70,16 +74,43 @@ async function postAction(
 	action: 'preview' | 'apply',
 	body: FormData
 ): Promise<{ type: string; status?: number; data?: string; location?: string }> {
-	const response = await fetch(`${origin}/households/import?/${action}`, {
-		method: 'POST',
-		body,
-		headers: { origin, cookie, accept: 'application/json', 'x-sveltekit-action': 'true' }
-	});
-	const text = await response.text();
+	// node:http, not fetch: fetch gives up waiting for an answer after 300 s.
+	const encoded = new Response(body);
+	const url = new URL(`/households/import?/${action}`, origin);
+	const { status, text } = await new Promise<{ status: number; text: string }>(
+		(resolve, reject) => {
+			const request = httpRequest(
+				url,
+				{
+					method: 'POST',
+					headers: {
+						origin,
+						cookie,
+						accept: 'application/json',
+						'x-sveltekit-action': 'true',
+						'content-type': encoded.headers.get('content-type')!
+					}
+				},
+				(response) => {
+					const chunks: Buffer[] = [];
+					response.on('data', (chunk: Buffer) => chunks.push(chunk));
+					response.on('end', () =>
+						resolve({
+							status: response.statusCode ?? 0,
+							text: Buffer.concat(chunks).toString('utf8')
+						})
+					);
+					response.on('error', reject);
+				}
+			);
+			request.on('error', reject);
+			Readable.fromWeb(encoded.body! as never).pipe(request);
+		}
+	);
 	try {
 		return JSON.parse(text);
 	} catch {
-		throw new Error(`import ${action}: ${response.status} ${text.slice(0, 300)}`);
+		throw new Error(`import ${action}: ${status} ${text.slice(0, 300)}`);
 	}
 }
 
@@ -98,6 +129,7 @@ export async function benchImportHttp(
 		await database.close();
 	}
 	const bareSqlSeconds = await bareSql(options.databaseUrl, county.bytes);
+	if (options.progress) console.log(`  bare SQL: ${bareSqlSeconds.toFixed(1)} s`);
 	const file = new Blob([county.bytes], { type: 'text/csv' });
 	county.bytes = new Uint8Array(0);
 
@@ -120,6 +152,7 @@ export async function benchImportHttp(
 		const fileHash = /[0-9a-f]{64}/.exec(preview.data)?.[0];
 		if (!fileHash) throw new Error('preview: no file hash');
 		const t1 = performance.now();
+		if (options.progress) console.log(`  preview: ${((t1 - t0) / 1000).toFixed(1)} s`);
 		const applyBody = new FormData();
 		applyBody.set('fileHash', fileHash);
 		applyBody.set('file', file, 'bench.csv');
@@ -270,7 +303,9 @@ async function main(): Promise<void> {
 		const port = await freePort();
 		const origin = `http://127.0.0.1:${port}`;
 		const nodeArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
-		const child = spawn(process.execPath, [...nodeArgs, 'build/index.js'], {
+		// BENCH_SERVER_ENTRY: another build to compare with (a copy of build/ made before a change).
+		const entry = process.env.BENCH_SERVER_ENTRY ?? 'build/index.js';
+		const child = spawn(process.execPath, [...nodeArgs, entry], {
 			env: {
 				...process.env,
 				PORT: String(port),
@@ -312,7 +347,8 @@ async function main(): Promise<void> {
 
 		const r = await benchImportHttp(origin, cookie, households, {
 			pid: child.pid!,
-			databaseUrl
+			databaseUrl,
+			progress: true
 		});
 		console.log(
 			[
