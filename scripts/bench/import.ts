@@ -130,7 +130,7 @@ export async function benchImportHttp(
 	}
 	const bareSqlSeconds = await bareSql(options.databaseUrl, county.bytes);
 	if (options.progress) console.log(`  bare SQL: ${bareSqlSeconds.toFixed(1)} s`);
-	const file = new Blob([county.bytes], { type: 'text/csv' });
+	const file = new Blob([county.bytes as Uint8Array<ArrayBuffer>], { type: 'text/csv' });
 	county.bytes = new Uint8Array(0);
 
 	const startRssMb = rssMb(options.pid);
@@ -280,7 +280,8 @@ async function freePort(): Promise<number> {
 async function main(): Promise<void> {
 	const households = Number(process.env.BENCH_HOUSEHOLDS ?? 100_000);
 	const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-	const name = process.env.BENCH_DATABASE_NAME ?? `levee_import_bench_${randomBytes(3).toString('hex')}`;
+	const name =
+		process.env.BENCH_DATABASE_NAME ?? `levee_import_bench_${randomBytes(3).toString('hex')}`;
 	const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
 	await admin.unsafe(`create database ${name}`);
 	const target = new URL(adminUrl);
@@ -360,7 +361,8 @@ async function main(): Promise<void> {
 		);
 	} finally {
 		await stop();
-		if (process.env.BENCH_KEEP !== '1') await admin.unsafe(`drop database if exists ${name} with (force)`);
+		if (process.env.BENCH_KEEP !== '1')
+			await admin.unsafe(`drop database if exists ${name} with (force)`);
 		await admin.end();
 	}
 }

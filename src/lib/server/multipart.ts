@@ -159,15 +159,15 @@ export async function readMultipartStreaming(
 		}
 	};
 
-	/** Consumes what it can of `pending`; returns when it needs more bytes. */
-	const consume = async () => {
+	/** Consumes what it can of `pending`; true once the closing delimiter has been read. */
+	const consume = async (): Promise<boolean> => {
 		for (;;) {
-			if (state === 'done') return;
+			if (state === 'done') return true;
 			if (state === 'headers') {
 				const end = pending.indexOf(HEADERS_END);
 				if (end < 0) {
 					if (pending.length > MAX_HEADER_BYTES) throw new MultipartError('headers too long');
-					return;
+					return false;
 				}
 				await partStart(pending.subarray(0, end).toString('utf8'));
 				pending = pending.subarray(end + HEADERS_END.length);
@@ -179,10 +179,10 @@ export async function readMultipartStreaming(
 				const keep = Math.min(pending.length, delimiter.length + 1);
 				if (state !== 'preamble') await partData(pending.subarray(0, pending.length - keep));
 				pending = pending.subarray(pending.length - keep);
-				return;
+				return false;
 			}
 			// The delimiter must be followed by CRLF (next part) or "--" (the end).
-			if (pending.length < at + delimiter.length + 2) return;
+			if (pending.length < at + delimiter.length + 2) return false;
 			if (state !== 'preamble') {
 				await partData(pending.subarray(0, at));
 				await partEnd();
@@ -190,7 +190,7 @@ export async function readMultipartStreaming(
 			const after = pending.subarray(at + delimiter.length, at + delimiter.length + 2);
 			if (after.toString('latin1') === '--') {
 				state = 'done';
-				return;
+				return true;
 			}
 			if (!after.equals(CRLF)) throw new MultipartError('malformed delimiter');
 			pending = pending.subarray(at + delimiter.length + 2);
@@ -200,19 +200,19 @@ export async function readMultipartStreaming(
 
 	try {
 		const reader = request.body.getReader();
+		let ended = false;
 		try {
-			for (;;) {
+			while (!ended) {
 				const { done, value } = await reader.read();
 				if (done) break;
 				// Copying only the small tail: a chunk is usually 16–64 KiB.
 				pending = pending.length === 0 ? Buffer.from(value) : Buffer.concat([pending, value]);
-				await consume();
-				if (state === 'done') break;
+				ended = await consume();
 			}
 		} finally {
 			reader.releaseLock();
 		}
-		if (state !== 'done') throw new MultipartError('body ended before the closing delimiter');
+		if (!ended) throw new MultipartError('body ended before the closing delimiter');
 		return { fields, file, dispose };
 	} catch (caught) {
 		await (handle as Awaited<ReturnType<typeof open>> | null)?.close().catch(() => {});

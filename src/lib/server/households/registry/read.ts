@@ -142,7 +142,9 @@ export async function readRegistryFileOnDisk(
 		// The start decoded alone (a character cut at its end is not an error yet).
 		let start: string;
 		try {
-			start = new TextDecoder(encoding, { fatal: isFatal(encoding) }).decode(head, { stream: true });
+			start = new TextDecoder(encoding, { fatal: isFatal(encoding) }).decode(head, {
+				stream: true
+			});
 		} catch {
 			continue;
 		}
@@ -154,8 +156,7 @@ export async function readRegistryFileOnDisk(
 			return await readCsvStream(file.path, encoding, fileName);
 		} catch (caught) {
 			// Bytes further on that this encoding cannot decode: the next one reads it anew.
-			if ((caught as { code?: unknown }).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA')
-				throw caught;
+			if ((caught as { code?: unknown }).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw caught;
 		}
 	}
 	throw new RegistryFileError({ kind: 'not_spreadsheet' });
