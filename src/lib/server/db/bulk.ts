@@ -19,12 +19,14 @@ function rowColumns<T extends PgTable>(table: T, rows: object[]) {
 
 /** One batch of rows as the JSON array jsonb_to_recordset reads (dates as ISO text). */
 function batchJson(rows: object[], columns: { name: string }[]): string {
+	// Column names worked out once per batch, not once per cell.
+	const names = columns.map((c) => [c.name, snake(c.name)] as const);
 	return JSON.stringify(
 		rows.map((row) => {
 			const record: Record<string, unknown> = {};
-			for (const c of columns) {
-				const value = (row as Record<string, unknown>)[c.name];
-				record[snake(c.name)] = value instanceof Date ? value.toISOString() : (value ?? null);
+			for (const [key, name] of names) {
+				const value = (row as Record<string, unknown>)[key];
+				record[name] = value instanceof Date ? value.toISOString() : (value ?? null);
 			}
 			return record;
 		})

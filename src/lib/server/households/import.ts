@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type AnyColumn } from 'drizzle-orm';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import type { Db } from '../db';
@@ -21,7 +21,13 @@ import {
 } from '../monitoring/schema';
 import { maskIdentityNumber } from '../../identity';
 import { columnHeader, type RegistryField } from './registry/columns';
-import { readRegistryFile, RegistryFileError, type RawSheet } from './registry/read';
+import {
+	readRegistryFile,
+	readRegistryFileOnDisk,
+	RegistryFileError,
+	type RawSheet,
+	type RegistryFileOnDisk
+} from './registry/read';
 import {
 	validateRegistryRows,
 	type ImportVillage,
@@ -80,8 +86,20 @@ export interface ImportResult {
 	aliasesRemembered: number;
 }
 
-function hashBytes(bytes: Uint8Array): string {
-	return encodeHexLowerCase(sha256(bytes));
+/** An uploaded file streamed to disk (src/lib/server/multipart.ts), with its SHA-256. */
+export interface ImportUpload extends RegistryFileOnDisk {
+	sha256: string;
+}
+
+/** The file as bytes in memory (tests, scripts) or as an upload on disk (the page). */
+export type ImportFile = Uint8Array | ImportUpload;
+
+function hashOf(file: ImportFile): string {
+	return file instanceof Uint8Array ? encodeHexLowerCase(sha256(file)) : file.sha256;
+}
+
+function headOf(file: ImportFile): Uint8Array {
+	return file instanceof Uint8Array ? file : file.head;
 }
 
 function requireAdmin(actor: UserActor): void {
@@ -133,15 +151,19 @@ async function importVillages(db: Db, countyCode: string): Promise<ImportVillage
 async function readAndValidate(
 	db: Db,
 	actor: UserActor,
-	bytes: Uint8Array,
+	file: ImportFile,
 	fileName: string,
 	today: string
-): Promise<{ sheet: RawSheet; validation: RegistryValidation; present: Set<RegistryField> }> {
-	const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
+): Promise<{ rows: number; validation: RegistryValidation; present: Set<RegistryField> }> {
+	const head = headOf(file);
+	const isZip = head[0] === 0x50 && head[1] === 0x4b;
 	const maxBytes = isZip ? MAX_XLSX_BYTES : MAX_CSV_BYTES;
 	let sheet: RawSheet;
 	try {
-		sheet = await readRegistryFile(bytes, fileName, { maxBytes });
+		sheet =
+			file instanceof Uint8Array
+				? await readRegistryFile(file, fileName, { maxBytes })
+				: await readRegistryFileOnDisk(file, fileName, { maxBytes });
 	} catch (caught) {
 		if (!(caught instanceof RegistryFileError)) throw caught;
 		const problem = caught.problem;
@@ -174,11 +196,20 @@ async function readAndValidate(
 	const present = new Set(
 		sheet.headers.map((h) => h.field).filter((f): f is RegistryField => f !== null)
 	);
-	return { sheet, validation, present };
+	// The raw rows are not returned: on a county file they are garbage from here on.
+	return { rows: sheet.rows.length, validation, present };
 }
 
 type HouseholdRow = typeof households.$inferSelect;
 type MemberRow = typeof members.$inferSelect;
+
+/**
+ * `column = any(values)` with the values as one JSON parameter: thousands of bound
+ * parameters cost more to build and bind than the lookup itself, and still use the index.
+ */
+function anyOf(column: AnyColumn, values: readonly string[], type: 'text' | 'uuid' = 'text') {
+	return sql`${column} = any(array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb)::${sql.raw(type)}))`;
+}
 
 async function existingHouseholds(db: Db, countyId: string, numbers: string[]) {
 	const found = new Map<string, HouseholdRow>();
@@ -189,7 +220,7 @@ async function existingHouseholds(db: Db, countyId: string, numbers: string[]) {
 			.where(
 				and(
 					eq(households.countyId, countyId),
-					inArray(households.householdNumber, numbers.slice(i, i + CHUNK))
+					anyOf(households.householdNumber, numbers.slice(i, i + CHUNK))
 				)
 			);
 		for (const row of rows) found.set(row.householdNumber, row);
@@ -204,12 +235,27 @@ async function existingPeople(db: Db, countyId: string, idNumbers: string[]) {
 			.select()
 			.from(members)
 			.where(
-				and(
-					eq(members.countyId, countyId),
-					inArray(members.idNumber, idNumbers.slice(i, i + CHUNK))
-				)
+				and(eq(members.countyId, countyId), anyOf(members.idNumber, idNumbers.slice(i, i + CHUNK)))
 			);
 		for (const row of rows) found.set(row.idNumber, row);
+	}
+	return found;
+}
+
+async function householdsById(db: Db, countyId: string, ids: string[]): Promise<HouseholdRow[]> {
+	const found: HouseholdRow[] = [];
+	for (let i = 0; i < ids.length; i += CHUNK) {
+		found.push(
+			...(await db
+				.select()
+				.from(households)
+				.where(
+					and(
+						eq(households.countyId, countyId),
+						anyOf(households.id, ids.slice(i, i + CHUNK), 'uuid')
+					)
+				))
+		);
 	}
 	return found;
 }
@@ -230,7 +276,7 @@ async function householdPhones(db: Db, countyId: string, householdIds: string[])
 				and(
 					eq(members.countyId, countyId),
 					eq(members.current, true),
-					inArray(members.householdId, householdIds.slice(i, i + CHUNK))
+					anyOf(members.householdId, householdIds.slice(i, i + CHUNK), 'uuid')
 				)
 			);
 		for (const row of rows)
@@ -555,20 +601,23 @@ interface Plan {
 }
 
 /**
- * What the import would write, compared with what the county has: new households and
- * people, the ones that change (with the columns that do), and the ones that stay as they
- * are. Reads only; the preview shows it and applyImport writes it.
+ * What the import would write for one chunk of the file's households, compared with what
+ * the county has: new households and people, the ones that change (with the columns that
+ * do), and the ones that stay as they are. Reads only; the preview counts it and
+ * applyImport writes it, chunk by chunk, so no whole-county plan is ever held.
+ * `fileNumbers` are the household numbers of the whole file: a person moving from another
+ * household of the file is compared with that household as stored, whichever chunk it is in.
  */
 async function planImport(
 	db: Db,
 	actor: UserActor,
-	validation: RegistryValidation,
+	valid: readonly ParsedHousehold[],
+	fileNumbers: ReadonlySet<string>,
 	present: Set<RegistryField>,
 	options: CountyOptions,
 	today: string
 ): Promise<Plan> {
 	const countyId = actor.countyId;
-	const valid = validation.households;
 	const knownHouseholds = await existingHouseholds(
 		db,
 		countyId,
@@ -579,11 +628,17 @@ async function planImport(
 		countyId,
 		valid.flatMap((h) => h.members.map((m) => m.idNumber))
 	);
-	// People may come from households outside the file (a move): their phones count too.
+	const knownIds = [...knownHouseholds.values()].map((h) => h.id);
+	// The households of the file that people of this chunk come from, in this chunk or another.
 	const knownById = new Map([...knownHouseholds.values()].map((h) => [h.id, h]));
-	const knownIds = [...knownById.keys()];
+	const elsewhere = [...new Set([...knownPeople.values()].map((p) => p.householdId))].filter(
+		(id) => !knownById.has(id)
+	);
+	for (const row of await householdsById(db, countyId, elsewhere)) {
+		if (fileNumbers.has(row.householdNumber)) knownById.set(row.id, row);
+	}
 	const [phones, monitoring] = await Promise.all([
-		householdPhones(db, countyId, knownIds),
+		householdPhones(db, countyId, [...knownById.keys()]),
 		present.has('monitoringCategory')
 			? existingMonitoring(db, countyId, knownIds, options)
 			: Promise.resolve(new Map<string, StoredMonitoring>())
@@ -729,45 +784,53 @@ async function planImport(
 export async function previewImport(
 	db: Db,
 	actor: UserActor,
-	bytes: Uint8Array,
+	file: ImportFile,
 	fileName: string,
 	today: string
 ): Promise<ImportPreview> {
 	requireAdmin(actor);
-	const { sheet, validation, present } = await readAndValidate(db, actor, bytes, fileName, today);
+	const { rows, validation, present } = await readAndValidate(db, actor, file, fileName, today);
 	const options = await getCountyOptions(db, actor.countyId);
-	const plan = await planImport(db, actor, validation, present, options, today);
 	const valid = validation.households;
+	const counts = emptyCounts();
+	const memberChanges: Plan['memberChanges'] = [];
+	const householdChanges: Plan['householdChanges'] = [];
+	await eachChunkPlan(db, actor, valid, present, options, today, async (plan) => {
+		addCounts(counts, plan);
+		// The first ones in file order are shown; the chunks come in file order.
+		if (memberChanges.length < PREVIEW_PEOPLE) memberChanges.push(...plan.memberChanges);
+		if (householdChanges.length < PREVIEW_PEOPLE) householdChanges.push(...plan.householdChanges);
+	});
 	const people = valid.reduce((n, h) => n + h.members.length, 0);
-	const known = valid.length - plan.newHouseholds.length;
+	const known = valid.length - counts.newHouseholds;
 	const villageNames = await namesOf(
 		db,
 		validation.aliasesUsed.map((a) => a.villageCode)
 	);
 	return {
-		fileHash: hashBytes(bytes),
-		rows: sheet.rows.length,
+		fileHash: hashOf(file),
+		rows,
 		households: {
 			valid: valid.length,
-			new: plan.newHouseholds.length,
-			updated: known - plan.unchangedHouseholds,
-			unchanged: plan.unchangedHouseholds,
+			new: counts.newHouseholds,
+			updated: known - counts.unchangedHouseholds,
+			unchanged: counts.unchangedHouseholds,
 			rejected: validation.rejected.length
 		},
 		members: {
 			valid: people,
-			new: plan.newMembers.length,
-			updated: plan.changedMembers.length,
-			unchanged: plan.unchangedMembers
+			new: counts.newMembers,
+			updated: counts.changedMembers,
+			unchanged: counts.unchangedMembers
 		},
-		updatedPeople: plan.memberChanges.slice(0, PREVIEW_PEOPLE).map((c) => ({
+		updatedPeople: memberChanges.slice(0, PREVIEW_PEOPLE).map((c) => ({
 			rowNumber: c.member.rowNumber,
 			name: c.member.name,
 			maskedIdNumber: maskIdentityNumber(c.member.idNumber),
 			householdNumber: c.household.householdNumber,
 			columns: c.columns
 		})),
-		updatedHouseholds: plan.householdChanges.slice(0, PREVIEW_PEOPLE).map((c) => ({
+		updatedHouseholds: householdChanges.slice(0, PREVIEW_PEOPLE).map((c) => ({
 			rowNumber: c.household.rowNumbers[0],
 			householdNumber: c.household.householdNumber,
 			columns: c.columns
@@ -784,6 +847,51 @@ export async function previewImport(
 		})),
 		ignoredRows: validation.ignoredRows
 	};
+}
+
+/** Households per chunk: planned, then written (apply) or counted (preview), then dropped. */
+const PLAN_CHUNK = 5000;
+
+async function eachChunkPlan(
+	db: Db,
+	actor: UserActor,
+	valid: readonly ParsedHousehold[],
+	present: Set<RegistryField>,
+	options: CountyOptions,
+	today: string,
+	work: (plan: Plan, chunk: readonly ParsedHousehold[]) => Promise<void>
+): Promise<void> {
+	const fileNumbers = new Set(valid.map((h) => h.householdNumber));
+	for (let i = 0; i < valid.length; i += PLAN_CHUNK) {
+		const chunk = valid.slice(i, i + PLAN_CHUNK);
+		await work(await planImport(db, actor, chunk, fileNumbers, present, options, today), chunk);
+	}
+}
+
+interface PlanCounts {
+	newHouseholds: number;
+	unchangedHouseholds: number;
+	newMembers: number;
+	changedMembers: number;
+	unchangedMembers: number;
+}
+
+function emptyCounts(): PlanCounts {
+	return {
+		newHouseholds: 0,
+		unchangedHouseholds: 0,
+		newMembers: 0,
+		changedMembers: 0,
+		unchangedMembers: 0
+	};
+}
+
+function addCounts(counts: PlanCounts, plan: Plan): void {
+	counts.newHouseholds += plan.newHouseholds.length;
+	counts.unchangedHouseholds += plan.unchangedHouseholds;
+	counts.newMembers += plan.newMembers.length;
+	counts.changedMembers += plan.changedMembers.length;
+	counts.unchangedMembers += plan.unchangedMembers;
 }
 
 async function namesOf(db: Db, codes: string[]): Promise<Map<string, string>> {
@@ -804,40 +912,25 @@ async function namesOf(db: Db, codes: string[]): Promise<Map<string, string>> {
 export async function applyImport(
 	db: Db,
 	actor: UserActor,
-	bytes: Uint8Array,
+	file: ImportFile,
 	fileName: string,
 	previewedHash: string,
 	today: string
 ): Promise<ImportResult> {
 	requireAdmin(actor);
-	if (hashBytes(bytes) !== previewedHash)
+	if (hashOf(file) !== previewedHash)
 		throw DomainError.conflict('file', 'import_error_file_changed');
-	const { validation, present } = await readAndValidate(db, actor, bytes, fileName, today);
+	const { validation, present } = await readAndValidate(db, actor, file, fileName, today);
 	const options = await getCountyOptions(db, actor.countyId);
 	const countyId = actor.countyId;
 	const valid = validation.households;
 
 	const imported = await inTransaction(db, async (tx) => {
-		const plan = await planImport(tx, actor, validation, present, options, today);
-		await bulkInsert(tx, households, plan.newHouseholds);
-		await bulkUpdate(tx, households, countyId, plan.changedHouseholds);
-		await bulkInsert(tx, members, plan.newMembers);
-		await bulkUpdate(tx, members, countyId, plan.changedMembers);
-		await bulkInsert(tx, membershipEvents, plan.events);
-		// New people, moves and residence changes change per-capita income.
-		await refreshStandings(
-			tx,
-			countyId,
-			[
-				...new Set([
-					...plan.newMembers.map((m) => m.householdId),
-					...plan.events.map((e) => e.householdId),
-					...plan.changedMembers.map((m) => m.householdId as string)
-				])
-			],
-			'import'
-		);
-		await writeMonitoring(tx, actor, countyId, plan.monitoring, options, today);
+		const counts = emptyCounts();
+		await eachChunkPlan(tx, actor, valid, present, options, today, async (plan, chunk) => {
+			addCounts(counts, plan);
+			await writeChunk(tx, actor, plan, chunk, options, today);
+		});
 
 		// Spellings matched by their core are remembered for the next import.
 		const aliases = validation.aliasesUsed.map((a) => ({
@@ -848,54 +941,23 @@ export async function applyImport(
 		}));
 		await bulkInsert(tx, villageAliases, aliases, { onConflictDoNothing: true });
 
-		// One audit row per household written, and one for the import as a whole.
-		const created = new Set(plan.newHouseholds.map((h) => h.householdNumber));
-		const touched = new Set([
-			...plan.householdChanges.map((c) => c.household.householdNumber),
-			...plan.memberChanges.map((c) => c.household.householdNumber)
-		]);
-		const touchedIds = new Set([
-			...plan.monitoring.map((m) => m.householdId),
-			...plan.newMembers.map((m) => m.householdId)
-		]);
-		const auditRows: (typeof auditLog.$inferInsert)[] = valid
-			.filter(
-				(h) =>
-					created.has(h.householdNumber) ||
-					touched.has(h.householdNumber) ||
-					touchedIds.has(plan.householdIds.get(h.householdNumber)!)
-			)
-			.map((h) => ({
-				countyId,
-				id: newId(),
-				actorUserId: actor.userId,
-				actorLabel: actor.label,
-				action: created.has(h.householdNumber)
-					? 'import.create_household'
-					: 'import.update_household',
-				entity: 'household',
-				entityId: plan.householdIds.get(h.householdNumber)!,
-				after: {
-					householdNumber: h.householdNumber,
-					villageCode: h.villageCode,
-					members: h.members.length
-				}
-			}));
-		const known = valid.length - plan.newHouseholds.length;
+		const known = valid.length - counts.newHouseholds;
 		const result: ImportResult = {
 			households: {
-				created: plan.newHouseholds.length,
-				updated: known - plan.unchangedHouseholds,
-				unchanged: plan.unchangedHouseholds
+				created: counts.newHouseholds,
+				updated: known - counts.unchangedHouseholds,
+				unchanged: counts.unchangedHouseholds
 			},
 			members: {
-				created: plan.newMembers.length,
-				updated: plan.changedMembers.length,
-				unchanged: plan.unchangedMembers
+				created: counts.newMembers,
+				updated: counts.changedMembers,
+				unchanged: counts.unchangedMembers
 			},
 			rejectedHouseholds: validation.rejected.length,
 			aliasesRemembered: aliases.length
 		};
+		// One audit row per household written (with its chunk), and one for the import as a whole.
+		const auditRows: (typeof auditLog.$inferInsert)[] = [];
 		auditRows.push({
 			countyId,
 			id: newId(),
@@ -925,6 +987,71 @@ export async function applyImport(
 	// re-checked set-based after the import, on fresh statistics, not household by household.
 	await runQualityChecks(db, countyId, today);
 	return imported;
+}
+
+/** One chunk's plan, written: households, people, their history, standings, monitoring, audit. */
+async function writeChunk(
+	tx: Db,
+	actor: UserActor,
+	plan: Plan,
+	chunk: readonly ParsedHousehold[],
+	options: CountyOptions,
+	today: string
+): Promise<void> {
+	const countyId = actor.countyId;
+	await bulkInsert(tx, households, plan.newHouseholds);
+	await bulkUpdate(tx, households, countyId, plan.changedHouseholds);
+	await bulkInsert(tx, members, plan.newMembers);
+	await bulkUpdate(tx, members, countyId, plan.changedMembers);
+	await bulkInsert(tx, membershipEvents, plan.events);
+	// New people, moves and residence changes change per-capita income.
+	await refreshStandings(
+		tx,
+		countyId,
+		[
+			...new Set([
+				...plan.newMembers.map((m) => m.householdId),
+				...plan.events.map((e) => e.householdId),
+				...plan.changedMembers.map((m) => m.householdId as string)
+			])
+		],
+		'import'
+	);
+	await writeMonitoring(tx, actor, countyId, plan.monitoring, options, today);
+
+	const created = new Set(plan.newHouseholds.map((h) => h.householdNumber));
+	const touched = new Set([
+		...plan.householdChanges.map((c) => c.household.householdNumber),
+		...plan.memberChanges.map((c) => c.household.householdNumber)
+	]);
+	const touchedIds = new Set([
+		...plan.monitoring.map((m) => m.householdId),
+		...plan.newMembers.map((m) => m.householdId)
+	]);
+	const auditRows: (typeof auditLog.$inferInsert)[] = chunk
+		.filter(
+			(h) =>
+				created.has(h.householdNumber) ||
+				touched.has(h.householdNumber) ||
+				touchedIds.has(plan.householdIds.get(h.householdNumber)!)
+		)
+		.map((h) => ({
+			countyId,
+			id: newId(),
+			actorUserId: actor.userId,
+			actorLabel: actor.label,
+			action: created.has(h.householdNumber)
+				? 'import.create_household'
+				: 'import.update_household',
+			entity: 'household',
+			entityId: plan.householdIds.get(h.householdNumber)!,
+			after: {
+				householdNumber: h.householdNumber,
+				villageCode: h.villageCode,
+				members: h.members.length
+			}
+		}));
+	await bulkInsert(tx, auditLog, auditRows);
 }
 
 async function writeMonitoring(

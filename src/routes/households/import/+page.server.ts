@@ -1,14 +1,22 @@
-import { redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import {
 	applyImport,
 	MAX_CSV_BYTES,
 	MAX_XLSX_BYTES,
-	previewImport
+	previewImport,
+	type ImportFile
 } from '$lib/server/households/import';
 import { DomainError } from '$lib/server/errors';
-import { failFromDomain, formText, readForm, requireRole } from '$lib/server/http';
+import { failFromDomain, readForm, requireRole } from '$lib/server/http';
+import {
+	isMultipart,
+	MultipartError,
+	readMultipartStreaming,
+	UploadTooLargeError
+} from '$lib/server/multipart';
 import { longRunning } from '$lib/server/db/long';
 import { database } from '$lib/server/startup';
+import { translate } from '$lib/i18n';
 import { todayInChina } from '$lib/format';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -17,28 +25,59 @@ export const load: PageServerLoad = async (event) => {
 	return { maxCsvMb: MAX_CSV_BYTES / 1024 / 1024, maxXlsxMb: MAX_XLSX_BYTES / 1024 / 1024 };
 };
 
-/**
- * The posted form. An upload larger than the server takes (BODY_SIZE_LIMIT, README) is
- * refused while it is read: that becomes the page's own message, not an error page.
- */
-function postedForm(event: RequestEvent): Promise<FormData> {
-	return readForm(
-		event,
-		DomainError.invalid('file', 'import_file_too_large', { limitMb: MAX_CSV_BYTES / 1024 / 1024 })
-	);
+const tooLarge = () =>
+	DomainError.invalid('file', 'import_file_too_large', { limitMb: MAX_CSV_BYTES / 1024 / 1024 });
+
+/** The status a body-read failure deserves (adapter-node's BODY_SIZE_LIMIT answers 413). */
+function tooLargeBody(caught: unknown): boolean {
+	for (let e = caught; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+		if ((e as { status?: unknown }).status === 413) return true;
+	}
+	return false;
 }
 
-async function uploadedFile(
-	event: RequestEvent,
-	data: FormData
-): Promise<{ bytes: Uint8Array; name: string }> {
-	const file = data.get('file');
-	// A browser sends an unnamed empty part when no file was chosen; a chosen file that has
-	// no bytes is empty, which is a different thing to tell the person.
-	if (!(file instanceof File) || (file.size === 0 && file.name === ''))
+interface PostedImport {
+	file: ImportFile;
+	name: string;
+	fields: { get(name: string): string };
+	/** Removes the upload's temporary file. */
+	dispose(): Promise<void>;
+}
+
+/**
+ * The posted form with its file. A multipart upload is streamed to a temporary file while
+ * it is hashed (a county file is 30–40 MB: never held in memory); anything else is read as
+ * a form, which has no file. A file larger than the import takes (the CSV limit; an XLSX's
+ * own, smaller one is checked when it is read) or than the server takes (BODY_SIZE_LIMIT,
+ * README) is refused while it is read: the page's own message, not an error page.
+ */
+async function postedImport(event: RequestEvent): Promise<PostedImport> {
+	if (!isMultipart(event.request.headers.get('content-type'))) {
+		// A form without a multipart body has no file (and readForm answers a broken body).
+		await readForm(event, tooLarge());
 		throw DomainError.invalid('file', 'import_file_missing');
-	if (file.size === 0) throw DomainError.invalid('file', 'import_file_empty');
-	return { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name };
+	}
+	let form;
+	try {
+		form = await readMultipartStreaming(event.request, 'file', MAX_CSV_BYTES);
+	} catch (caught) {
+		if (caught instanceof UploadTooLargeError || tooLargeBody(caught)) throw tooLarge();
+		if (caught instanceof MultipartError) error(400, translate('input_error_bad_request'));
+		throw caught;
+	}
+	const fields = { get: (name: string) => form.fields.get(name) ?? '' };
+	try {
+		const file = form.file;
+		// A browser sends an unnamed empty part when no file was chosen; a chosen file that has
+		// no bytes is empty, which is a different thing to tell the person.
+		if (file === null || (file.size === 0 && file.name === ''))
+			throw DomainError.invalid('file', 'import_file_missing');
+		if (file.size === 0) throw DomainError.invalid('file', 'import_file_empty');
+		return { file, name: file.name, fields, dispose: form.dispose };
+	} catch (caught) {
+		await form.dispose();
+		throw caught;
+	}
 }
 
 export const actions: Actions = {
@@ -46,14 +85,17 @@ export const actions: Actions = {
 		const user = await requireRole(event, 'county_admin');
 		const { db } = await database();
 		try {
-			const data = await postedForm(event);
-			const file = await uploadedFile(event, data);
-			return {
-				preview: await longRunning(db, (tx) =>
-					previewImport(tx, user, file.bytes, file.name, todayInChina())
-				),
-				fileName: file.name
-			};
+			const posted = await postedImport(event);
+			try {
+				return {
+					preview: await longRunning(db, (tx) =>
+						previewImport(tx, user, posted.file, posted.name, todayInChina())
+					),
+					fileName: posted.name
+				};
+			} finally {
+				await posted.dispose();
+			}
 		} catch (caught) {
 			return failFromDomain(event, caught);
 		}
@@ -63,11 +105,21 @@ export const actions: Actions = {
 		const { db } = await database();
 		let result;
 		try {
-			const data = await postedForm(event);
-			const file = await uploadedFile(event, data);
-			result = await longRunning(db, (tx) =>
-				applyImport(tx, user, file.bytes, file.name, formText(data, 'fileHash'), todayInChina())
-			);
+			const posted = await postedImport(event);
+			try {
+				result = await longRunning(db, (tx) =>
+					applyImport(
+						tx,
+						user,
+						posted.file,
+						posted.name,
+						posted.fields.get('fileHash'),
+						todayInChina()
+					)
+				);
+			} finally {
+				await posted.dispose();
+			}
 		} catch (caught) {
 			return failFromDomain(event, caught);
 		}

@@ -1,5 +1,7 @@
 // Reads a national-registry export (XLSX, or CSV in UTF-8/GBK/UTF-16) into raw string cells
 // keyed by field. Pure: bytes in, rows out; validate.ts decides what the cells mean.
+import { open, readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { fieldForHeader, MONTH_FIELDS, REQUIRED_FIELDS, type RegistryField } from './columns';
@@ -104,6 +106,86 @@ export async function readRegistryFile(
 	return readCsv(text, fileName);
 }
 
+/** A file already on disk (an upload streamed to a temporary file): its first bytes and size. */
+export interface RegistryFileOnDisk {
+	path: string;
+	size: number;
+	/** The first bytes of the file (64 KiB or the whole file). */
+	head: Uint8Array;
+}
+
+/**
+ * readRegistryFile for a file on disk: a CSV is decoded and parsed as it is read, so only
+ * the rows (not the bytes and their text) are held; an XLSX (small, see its limit) is read
+ * whole. The same answers and the same problems as readRegistryFile.
+ */
+export async function readRegistryFileOnDisk(
+	file: RegistryFileOnDisk,
+	fileName: string,
+	options: ReadOptions = {}
+): Promise<RawSheet> {
+	const limitBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+	if (file.size > limitBytes) throw new RegistryFileError({ kind: 'too_large', limitBytes });
+	if (file.size === 0) throw new RegistryFileError({ kind: 'empty' });
+	const head = file.head;
+	if (startsWith(head, ZIP)) return readXlsx(new Uint8Array(await readFile(file.path)));
+	if (startsWith(head, OLE2)) throw new RegistryFileError({ kind: 'unsupported_excel' });
+	if (BINARY_SIGNATURES.some((s) => startsWith(head, s))) {
+		throw new RegistryFileError({ kind: 'not_spreadsheet' });
+	}
+	const candidates = startsWith(head, [0xff, 0xfe])
+		? ['utf-16le']
+		: startsWith(head, [0xfe, 0xff])
+			? ['utf-16be']
+			: ['utf-8', 'gbk'];
+	for (const encoding of candidates) {
+		// The start decoded alone (a character cut at its end is not an error yet).
+		let start: string;
+		try {
+			start = new TextDecoder(encoding, { fatal: isFatal(encoding) }).decode(head, {
+				stream: true
+			});
+		} catch {
+			continue;
+		}
+		if (hasBinaryControls(start)) throw new RegistryFileError({ kind: 'not_spreadsheet' });
+		if (/^\s*<(?:!doctype|html|\?xml|table)/i.test(start)) {
+			throw new RegistryFileError({ kind: 'unsupported_excel' });
+		}
+		try {
+			return await readCsvStream(file.path, encoding, fileName);
+		} catch (caught) {
+			// Bytes further on that this encoding cannot decode: the next one reads it anew.
+			if ((caught as { code?: unknown }).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw caught;
+		}
+	}
+	throw new RegistryFileError({ kind: 'not_spreadsheet' });
+}
+
+/** UTF-16 is taken when the BOM says so, as readRegistryFile does; UTF-8 and GBK must decode. */
+function isFatal(encoding: string): boolean {
+	return !encoding.startsWith('utf-16');
+}
+
+/** The file's text, a megabyte at a time; a byte sequence the encoding lacks throws TypeError. */
+async function* decodedChunks(path: string, encoding: string): AsyncGenerator<string> {
+	const handle = await open(path, 'r');
+	try {
+		const decoder = new TextDecoder(encoding, { fatal: isFatal(encoding) });
+		const buffer = new Uint8Array(1024 * 1024);
+		for (;;) {
+			const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+			if (bytesRead === 0) break;
+			const text = decoder.decode(buffer.subarray(0, bytesRead), { stream: true });
+			if (text !== '') yield text;
+		}
+		const rest = decoder.decode();
+		if (rest !== '') yield rest;
+	} finally {
+		await handle.close();
+	}
+}
+
 // --- format detection and decoding ---
 
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
@@ -180,6 +262,54 @@ function readCsv(text: string, fileName: string): RawSheet {
 		}
 	});
 	return builder.finish();
+}
+
+/** readCsv as the text is read: records cut between chunks are joined by Papa Parse. */
+function readCsvStream(path: string, encoding: string, fileName: string): Promise<RawSheet> {
+	const builder = new SheetBuilder('csv');
+	let record: string[] = [];
+	const reader: RowReader = {
+		rowNumber: 0,
+		columnCount: 0,
+		text: (column) => cleanText(record[column - 1] ?? ''),
+		imprecise: () => false
+	};
+	const tabbed = /\.(txt|tsv)$/i.test(fileName);
+	const source = Readable.from(decodedChunks(path, encoding), { objectMode: true });
+	return new Promise<RawSheet>((resolve, reject) => {
+		let settled = false;
+		const settle = (work: () => RawSheet) => {
+			if (settled) return;
+			settled = true;
+			source.destroy();
+			try {
+				resolve(work());
+			} catch (caught) {
+				reject(caught);
+			}
+		};
+		Papa.parse<string[]>(source as unknown as File, {
+			skipEmptyLines: false,
+			...(tabbed ? { delimiter: '\t' } : { delimitersToGuess: [',', '\t', ';', '|'] }),
+			step: (result, parser) => {
+				if (settled) return;
+				record = result.data;
+				reader.rowNumber++;
+				reader.columnCount = record.length;
+				if (!builder.add(reader)) {
+					parser.abort();
+					settle(() => builder.finish());
+				}
+			},
+			complete: () => settle(() => builder.finish()),
+			error: (caught: unknown) => {
+				if (settled) return;
+				settled = true;
+				source.destroy();
+				reject(caught);
+			}
+		});
+	});
 }
 
 // --- XLSX ---
