@@ -10,7 +10,11 @@ import { factories, factoryJobs } from '../../src/lib/server/factories/schema';
 import { createHousehold } from '../../src/lib/server/households';
 import { households } from '../../src/lib/server/households/schema';
 import { postLedgerEntries, reverseLedgerEntry, type Posting } from '../../src/lib/server/income';
-import { ledgerEntries, type LedgerKind, type LedgerSource } from '../../src/lib/server/income/schema';
+import {
+	ledgerEntries,
+	type LedgerKind,
+	type LedgerSource
+} from '../../src/lib/server/income/schema';
 import {
 	assistanceMeasures,
 	monitoringRecords,
@@ -83,7 +87,8 @@ beforeAll(async () => {
 	world = await buildWorld(db);
 	admin = (await actorFor(db, world.userIds.admin)).user;
 	staff = (await actorFor(db, world.userIds.staffIn)).user;
-	for (const year of [2024, 2025, 2026]) await setMonitoringLine(db, world.countyA.id, year, LINE_FEN);
+	for (const year of [2024, 2025, 2026])
+		await setMonitoringLine(db, world.countyA.id, year, LINE_FEN);
 	const [third] = await db
 		.select({ code: divisions.code })
 		.from(divisions)
@@ -238,15 +243,16 @@ afterAll(async () => {
 });
 
 /** Every figure, recomputed from the records for the households `inArea` selects. */
-async function expected(inArea: (h: { id: string; village: string; category: string }) => boolean, townships: string[] | null, category: string | null) {
+async function expected(
+	inArea: (h: { id: string; village: string; category: string }) => boolean,
+	townships: string[] | null,
+	category: string | null
+) {
 	const { db } = database;
 	const mine = homes.filter(inArea);
 	const ids = new Set(mine.map((h) => h.id));
 	const ledger = (
-		await db
-			.select()
-			.from(ledgerEntries)
-			.where(eq(ledgerEntries.countyId, world.countyA.id))
+		await db.select().from(ledgerEntries).where(eq(ledgerEntries.countyId, world.countyA.id))
 	).filter((e) => ids.has(e.householdId));
 	const inPeriod = ledger.filter((e) => e.businessDate >= FROM && e.businessDate <= TO);
 	const total = (list: typeof ledger) => list.reduce((s, e) => s + e.amountFen, 0);
@@ -254,7 +260,13 @@ async function expected(inArea: (h: { id: string; village: string; category: str
 		.select()
 		.from(monitoringRecords)
 		.where(eq(monitoringRecords.countyId, world.countyA.id));
-	const standings = rowsOf<{ household_id: string; below_line: boolean | null; near_line: boolean; per_capita_fen: string | null; residents: number }>(
+	const standings = rowsOf<{
+		household_id: string;
+		below_line: boolean | null;
+		near_line: boolean;
+		per_capita_fen: string | null;
+		residents: number;
+	}>(
 		await db.execute(sql`select * from household_standings where county_id = ${world.countyA.id}`)
 	).filter((s) => ids.has(s.household_id));
 	const ws = (
@@ -263,7 +275,10 @@ async function expected(inArea: (h: { id: string; village: string; category: str
 	const within = (d: string | null) => d !== null && d >= FROM && d <= TO;
 	const today = todayInChina();
 	const measures = (
-		await db.select().from(assistanceMeasures).where(eq(assistanceMeasures.countyId, world.countyA.id))
+		await db
+			.select()
+			.from(assistanceMeasures)
+			.where(eq(assistanceMeasures.countyId, world.countyA.id))
 	).filter((m) => ids.has(m.householdId) && within(m.startedOn));
 	const assisted = new Set(measures.map((m) => m.householdId));
 	const findings = (
@@ -272,14 +287,18 @@ async function expected(inArea: (h: { id: string; village: string; category: str
 	const jobs = await db
 		.select({ job: factoryJobs, village: factories.villageCode })
 		.from(factoryJobs)
-		.innerJoin(factories, and(eq(factories.countyId, factoryJobs.countyId), eq(factories.id, factoryJobs.factoryId)))
+		.innerJoin(
+			factories,
+			and(eq(factories.countyId, factoryJobs.countyId), eq(factories.id, factoryJobs.factoryId))
+		)
 		.where(eq(factoryJobs.countyId, world.countyA.id));
 	const categoryOf = new Map(records.map((r) => [r.householdId, r.category]));
 	const jobsInArea = jobs.filter(
 		(j) =>
 			(!townships || townships.includes(townshipOf(j.village))) &&
 			(!category ||
-				(j.job.householdId !== null && (categoryOf.get(j.job.householdId) ?? 'ordinary') === category))
+				(j.job.householdId !== null &&
+					(categoryOf.get(j.job.householdId) ?? 'ordinary') === category))
 	);
 	// Lifted: below the line on FROM (12 months before, per resident now), not below now.
 	const lifted: Record<string, number> = {};
@@ -287,17 +306,26 @@ async function expected(inArea: (h: { id: string; village: string; category: str
 		const standing = standings.find((s) => s.household_id === home.id);
 		if (!standing || standing.below_line !== false || standing.residents <= 0) continue;
 		const mineLedger = ledger.filter((e) => e.householdId === home.id);
-		const before = mineLedger.filter((e) => e.businessDate >= BEFORE_START && e.businessDate < FROM);
+		const before = mineLedger.filter(
+			(e) => e.businessDate >= BEFORE_START && e.businessDate < FROM
+		);
 		const income = total(before.filter((e) => INCOME.includes(e.kind)));
 		const net = income - total(before.filter((e) => e.kind === 'production_cost'));
 		if (income === 0 || net >= LINE_FEN * standing.residents) continue;
 		let best: { source: string; growth: number; recent: number } | null = null;
 		for (const source of ['factory_wage', 'picking', 'planting_subsidy', 'insurance', 'manual']) {
 			const own = mineLedger.filter((e) => e.source === source && INCOME.includes(e.kind));
-			const recent = total(own.filter((e) => e.businessDate >= RECENT_START && e.businessDate <= TO));
-			const earlier = total(own.filter((e) => e.businessDate >= BEFORE_START && e.businessDate < FROM));
+			const recent = total(
+				own.filter((e) => e.businessDate >= RECENT_START && e.businessDate <= TO)
+			);
+			const earlier = total(
+				own.filter((e) => e.businessDate >= BEFORE_START && e.businessDate < FROM)
+			);
 			const growth = recent - earlier;
-			if (growth > 0 && (!best || growth > best.growth || (growth === best.growth && recent > best.recent)))
+			if (
+				growth > 0 &&
+				(!best || growth > best.growth || (growth === best.growth && recent > best.recent))
+			)
 				best = { source, growth, recent };
 		}
 		const program = best?.source ?? 'none';
@@ -321,18 +349,23 @@ async function expected(inArea: (h: { id: string; village: string; category: str
 		},
 		assistance: {
 			households: assisted.size,
-			people: standings.filter((s) => assisted.has(s.household_id)).reduce((a, s) => a + s.residents, 0)
+			people: standings
+				.filter((s) => assisted.has(s.household_id))
+				.reduce((a, s) => a + s.residents, 0)
 		},
 		aid: {
 			totalFen: total(transfers),
 			insuranceFen: total(transfers.filter((e) => e.source === 'insurance')),
 			plantingSubsidyFen: total(transfers.filter((e) => e.source === 'planting_subsidy')),
-			otherFen: total(transfers.filter((e) => e.source !== 'insurance' && e.source !== 'planting_subsidy'))
+			otherFen: total(
+				transfers.filter((e) => e.source !== 'insurance' && e.source !== 'planting_subsidy')
+			)
 		},
 		programs: PROGRAMS.map((program) => {
 			const own = inPeriod.filter((e) => e.source === program && INCOME.includes(e.kind));
 			const perHousehold = new Map<string, number>();
-			for (const e of own) perHousehold.set(e.householdId, (perHousehold.get(e.householdId) ?? 0) + e.amountFen);
+			for (const e of own)
+				perHousehold.set(e.householdId, (perHousehold.get(e.householdId) ?? 0) + e.amountFen);
 			return {
 				program,
 				incomeFen: total(own),
@@ -351,19 +384,33 @@ async function expected(inArea: (h: { id: string; village: string; category: str
 		liftedTotal: Object.values(lifted).reduce((a, b) => a + b, 0),
 		lifted,
 		qualityOpen: findings.length,
-		trend: ['2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09'].map((month) => ({
+		trend: [
+			'2026-02',
+			'2026-03',
+			'2026-04',
+			'2026-05',
+			'2026-06',
+			'2026-07',
+			'2026-08',
+			'2026-09'
+		].map((month) => ({
 			month,
 			incomeFen: Object.fromEntries(
 				PROGRAMS.map((p) => [
 					p,
-					total(inPeriod.filter((e) => e.source === p && INCOME.includes(e.kind) && e.businessDate.startsWith(month)))
+					total(
+						inPeriod.filter(
+							(e) => e.source === p && INCOME.includes(e.kind) && e.businessDate.startsWith(month)
+						)
+					)
 				])
 			)
 		})),
 		warningsByKind: WARNING_KINDS.map((kind) => ({
 			kind,
 			raised: ws.filter((w) => w.kind === kind && within(w.raisedOn)).length,
-			stillOpen: ws.filter((w) => w.kind === kind && within(w.raisedOn) && w.status !== 'closed').length
+			stillOpen: ws.filter((w) => w.kind === kind && within(w.raisedOn) && w.status !== 'closed')
+				.length
 		})).filter((k) => k.raised > 0)
 	};
 }
@@ -404,11 +451,20 @@ describe('the county dashboard', () => {
 			to: TO,
 			townshipCodes: [...new Set(villages.map(townshipOf))]
 		});
-		expect(figures(ours)).toEqual({ ...county, households: { ...county.households, total: homes.length + 3 } });
+		expect(figures(ours)).toEqual({
+			...county,
+			households: { ...county.households, total: homes.length + 3 }
+		});
 
 		const township = townshipOf(villages[1]);
-		const one = await countyDashboard(database.db, admin, { from: FROM, to: TO, townshipCodes: [township] });
-		const worldIn205 = all.filter((h) => townshipOf(h.village) === township && !homes.some((x) => x.id === h.id)).length;
+		const one = await countyDashboard(database.db, admin, {
+			from: FROM,
+			to: TO,
+			townshipCodes: [township]
+		});
+		const worldIn205 = all.filter(
+			(h) => townshipOf(h.village) === township && !homes.some((x) => x.id === h.id)
+		).length;
 		const expectOne = await expected((h) => townshipOf(h.village) === township, [township], null);
 		expect(figures(one)).toEqual({
 			...expectOne,
@@ -417,8 +473,14 @@ describe('the county dashboard', () => {
 		expect(one.byTownship.map((t) => t.code)).toEqual([township]);
 		expect(one.lifted.total).toBeGreaterThanOrEqual(0);
 
-		const marginal = await countyDashboard(database.db, admin, { from: FROM, to: TO, category: 'marginal' });
-		expect(figures(marginal)).toEqual(await expected((h) => h.category === 'marginal', null, 'marginal'));
+		const marginal = await countyDashboard(database.db, admin, {
+			from: FROM,
+			to: TO,
+			category: 'marginal'
+		});
+		expect(figures(marginal)).toEqual(
+			await expected((h) => h.category === 'marginal', null, 'marginal')
+		);
 		// The random data reaches every figure at least once.
 		expect(county.liftedTotal).toBeGreaterThan(0);
 		expect(county.warnings.overdue).toBeGreaterThan(0);
@@ -435,15 +497,28 @@ describe('the county dashboard', () => {
 		});
 		expect(outside.townshipFilter).toEqual([]);
 		expect(figures(outside)).toEqual(figures(own));
-		const expectOwn = await expected((h) => townshipOf(h.village) === '130434108', ['130434108'], null);
-		expect(figures(own)).toEqual({ ...expectOwn, households: { ...expectOwn.households, total: expectOwn.households.total + 2 } });
+		const expectOwn = await expected(
+			(h) => townshipOf(h.village) === '130434108',
+			['130434108'],
+			null
+		);
+		expect(figures(own)).toEqual({
+			...expectOwn,
+			households: { ...expectOwn.households, total: expectOwn.households.total + 2 }
+		});
 		const grid = (await actorFor(database.db, world.userIds.gridIn)).user;
-		await expect(countyDashboard(database.db, grid, {})).rejects.toMatchObject({ code: 'not_found' });
+		await expect(countyDashboard(database.db, grid, {})).rejects.toMatchObject({
+			code: 'not_found'
+		});
 	}, 60_000);
 
 	it('rounds the period out to whole months and defaults to this year', async () => {
 		const d = await countyDashboard(database.db, admin, { from: '2026-03-15', to: '2026-02-03' });
-		expect(d.period).toEqual({ from: '2026-02-01', to: '2026-03-31', months: ['2026-02', '2026-03'] });
+		expect(d.period).toEqual({
+			from: '2026-02-01',
+			to: '2026-03-31',
+			months: ['2026-02', '2026-03']
+		});
 		const year = await countyDashboard(database.db, admin, { from: 'nonsense' });
 		expect(year.period.from).toBe(`${todayInChina().slice(0, 4)}-01-01`);
 	}, 60_000);
