@@ -1,4 +1,5 @@
 import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { isCalendarDate } from '../../input';
 import type { Db } from '../db';
 import { isEmbedded } from '../db/maintenance';
 import type { UserActor } from '../auth/actor';
@@ -28,8 +29,6 @@ export interface HouseholdFilter {
 	assistedFrom?: string;
 	assistedTo?: string;
 }
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export interface HouseholdListItem {
 	id: string;
@@ -181,7 +180,7 @@ function conditions(actor: UserActor, filter: HouseholdFilter, found?: SQL): SQL
 			sql`${households.id} = any(array(select ${householdStandings.householdId} from ${householdStandings} where ${householdStandings.countyId} = ${actor.countyId} and ${householdStandings.belowLine} = false and not ${householdStandings.nearLine}))`
 		);
 	}
-	if (ISO_DATE.test(filter.assistedFrom ?? '') && ISO_DATE.test(filter.assistedTo ?? '')) {
+	if (isCalendarDate(filter.assistedFrom) && isCalendarDate(filter.assistedTo)) {
 		where.push(
 			sql`exists (select 1 from ${assistanceMeasures} where ${assistanceMeasures.countyId} = ${households.countyId} and ${assistanceMeasures.householdId} = ${households.id} and ${assistanceMeasures.startedOn} between ${filter.assistedFrom}::date and ${filter.assistedTo}::date)`
 		);

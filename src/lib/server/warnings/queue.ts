@@ -1,4 +1,5 @@
 import { aliasedTable, and, asc, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { isCalendarDate } from '../../input';
 import type { Db } from '../db';
 import type { UserActor } from '../auth/actor';
 import { householdScope } from '../auth/scope';
@@ -39,7 +40,6 @@ export interface WarningFilter {
 	category?: string;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATED = {
 	raised: warnings.raisedOn,
 	verified: warnings.verifiedOn,
@@ -75,7 +75,7 @@ export async function listWarnings(
 	else if (filter.status === 'overdue') conditions.push(overdueSql(today));
 	else if (filter.status !== 'all') conditions.push(ne(warnings.status, 'closed'));
 	const dated = DATED[filter.on as keyof typeof DATED];
-	if (dated && ISO_DATE.test(filter.from ?? '') && ISO_DATE.test(filter.to ?? ''))
+	if (dated && isCalendarDate(filter.from) && isCalendarDate(filter.to))
 		conditions.push(sql`${dated} between ${filter.from}::date and ${filter.to}::date`);
 	if (filter.category === 'ordinary')
 		conditions.push(
