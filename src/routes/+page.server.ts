@@ -1,7 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { database } from '$lib/server/startup';
 import { findCountyByCode, listTownships } from '$lib/server/divisions';
-import { countHouseholds, householdsByTownship } from '$lib/server/households';
 import { todayInChina } from '$lib/format';
 import { ownerHome } from '$lib/server/factories';
 import type { UserActor } from '$lib/server/auth/actor';
@@ -10,6 +9,12 @@ import { standingCounts } from '$lib/server/income/standing-read';
 import { monitoringLineFor } from '$lib/server/settings';
 import { openWarningCounts } from '$lib/server/warnings/counts';
 import { gridHome } from '$lib/server/warnings/queue';
+import { canSeeTownship } from '$lib/server/auth/scope';
+import { countyDashboard } from '$lib/server/dashboard';
+import { getCountyOptions } from '$lib/server/monitoring';
+import { searchText } from '$lib/input';
+import { optionName } from '$lib/labels';
+import { getLocale } from '$lib/paraglide/runtime';
 import type { PageServerLoad } from './$types';
 
 /** Who is below the line and what is open, in the person's area: counts from indexed tables. */
@@ -24,46 +29,68 @@ async function loopSummary(db: Db, user: UserActor) {
 	return { standings, warnings, line: { year, lineFen } };
 }
 
+/**
+ * The dashboard of the admin's and the township staff's homes, filtered by the GET form
+ * (township, category, months), so a view can be shared as its address.
+ */
+async function dashboardFor(db: Db, user: UserActor, params: URLSearchParams) {
+	const filter = {
+		township: searchText(params.get('township'), 9),
+		category: searchText(params.get('category'), 40),
+		from: searchText(params.get('from'), 10),
+		to: searchText(params.get('to'), 10)
+	};
+	const [dashboard, townships, options] = await Promise.all([
+		countyDashboard(db, user, {
+			from: filter.from || undefined,
+			to: filter.to || undefined,
+			townshipCodes: filter.township ? [filter.township] : [],
+			category: filter.category || undefined
+		}),
+		listTownships(db, user.countyCode),
+		getCountyOptions(db, user.countyId)
+	]);
+	const locale = getLocale();
+	return {
+		dashboard,
+		townships: townships
+			.filter((t) => canSeeTownship(user, t.code))
+			.map((t) => ({ code: t.code, name: t.name })),
+		categories: options.category.map((c) => ({
+			code: c.code,
+			name: optionName(options.category, c.code, locale)
+		})),
+		// The form shows what was applied: the months of the period, a township in scope.
+		filter: {
+			township: dashboard.townshipFilter.length === 1 ? dashboard.townshipFilter[0] : '',
+			category: dashboard.category ?? '',
+			from: dashboard.period.from.slice(0, 7),
+			to: dashboard.period.to.slice(0, 7)
+		},
+		isAdmin: user.role === 'county_admin'
+	};
+}
+
 /** One address, a home made for each role; a visitor sees what Levee is and signs in. */
-export const load: PageServerLoad = async ({ locals }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = locals.user;
 	if (!user) return { home: 'visitor' as const };
 	const { db } = await database();
 	switch (user.role) {
 		case 'county_admin': {
-			const [county, townships, counts, loop] = await Promise.all([
+			const [county, loop, dashboard] = await Promise.all([
 				findCountyByCode(db, user.countyCode),
-				listTownships(db, user.countyCode),
-				countHouseholds(db, user.countyId),
-				loopSummary(db, user)
+				loopSummary(db, user),
+				dashboardFor(db, user, url.searchParams)
 			]);
-			return {
-				home: 'county_admin' as const,
-				loop,
-				county,
-				townships: townships.length,
-				villages: townships.reduce((sum, t) => sum + t.villageCount, 0),
-				...counts
-			};
+			return { home: 'county_admin' as const, loop, county, ...dashboard };
 		}
 		case 'township_staff': {
-			const [townships, counts, loop] = await Promise.all([
-				listTownships(db, user.countyCode),
-				householdsByTownship(db, user),
-				loopSummary(db, user)
+			const [loop, dashboard] = await Promise.all([
+				loopSummary(db, user),
+				dashboardFor(db, user, url.searchParams)
 			]);
-			return {
-				home: 'township_staff' as const,
-				loop,
-				townships: townships
-					.filter((t) => user.townshipCodes.includes(t.code))
-					.map((t) => ({
-						code: t.code,
-						name: t.name,
-						villages: t.villageCount,
-						households: counts.find((c) => c.townshipCode === t.code)?.households ?? 0
-					}))
-			};
+			return { home: 'township_staff' as const, loop, ...dashboard };
 		}
 		case 'factory_owner':
 			return {

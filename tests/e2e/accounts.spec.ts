@@ -106,16 +106,20 @@ test('each role signs in to its own home and sees only its navigation', async ({
 	browser
 }) => {
 	await signIn(page, ADMIN.username, ADMIN.password);
-	await expect(page.getByRole('heading', { name: '全县概况', level: 1 })).toBeVisible();
+	await expect(page.getByRole('heading', { name: '全县防返贫看板', level: 1 })).toBeVisible();
 	await expect(page.getByRole('heading', { name: '魏县（130434）' })).toBeVisible();
 	await expectNav(page, ['首页', '农户', '用户', '日志', '我的']);
 	await expect(navLinks(page).first()).toHaveAttribute('aria-current', 'page');
 
 	const staff = await newPhone(browser);
 	await signIn(staff, STAFF.username, STAFF.password);
-	await expect(staff.getByRole('heading', { name: '我负责的乡镇', level: 1 })).toBeVisible();
-	await expect(staff.getByRole('heading', { name: '东代固镇' })).toBeVisible();
-	await expect(staff.getByRole('heading', { name: '前大磨乡' })).toBeVisible();
+	await expect(staff.getByRole('heading', { name: '乡镇防返贫看板', level: 1 })).toBeVisible();
+	// The dashboard's township filter offers exactly the staff member's townships.
+	await expect(staff.getByLabel('乡镇', { exact: true }).locator('option')).toHaveText([
+		'全部乡镇',
+		'东代固镇',
+		'前大磨乡'
+	]);
 	await expectNav(staff, ['首页', '农户', '过秤', '预警', '我的']);
 
 	const owner = await newPhone(browser);
@@ -209,7 +213,7 @@ test('signing out is a POST from 我的; a GET to /logout signs nobody out', asy
 	await signIn(page, ADMIN.username, ADMIN.password);
 	await page.goto('/logout');
 	await expect(page).toHaveURL(/\/$/);
-	await expect(page.getByRole('heading', { name: '全县概况' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: '全县防返贫看板' })).toBeVisible();
 	await page.goto('/account');
 	await expect(page).toHaveURL(/\/account$/);
 	await expect(page.getByRole('heading', { name: '我的', level: 1 })).toBeVisible();

@@ -540,6 +540,21 @@ describe('the access matrix', () => {
 		expect(differences).toEqual([]);
 	});
 
+	it('keeps the home dashboard in the staff member’s townships whatever the address asks', async () => {
+		// A township outside the person's scope in ?township= is ignored, not shown.
+		const entry = discover().find((e) => e.key === '/ load')!;
+		const url = new URL(`http://localhost/?township=${world.townshipOut}&from=2020-01&to=2030-12`);
+		const actor = actors.get('staffIn') ?? null;
+		const event = requestEvent(entry, url, {}, new Request(url), actor, '192.0.2.1');
+		const data = (await entry.handler(event)) as {
+			dashboard: { townships: { code: string }[]; townshipFilter: string[] };
+			townships: { code: string }[];
+		};
+		expect(data.dashboard.townships.map((t) => t.code)).toEqual([world.townshipIn]);
+		expect(data.dashboard.townshipFilter).toEqual([]);
+		expect(data.townships.map((t) => t.code)).toEqual([world.townshipIn]);
+	});
+
 	it('recorded the refusals, so the county can see who tried', async () => {
 		const refused = await database.db
 			.select()

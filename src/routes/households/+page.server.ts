@@ -21,7 +21,9 @@ export const load: PageServerLoad = async (event) => {
 		category: text('category'),
 		risk: text('risk'),
 		status: text('status'),
-		standing: text('standing')
+		standing: text('standing'),
+		assistedFrom: text('assisted_from'),
+		assistedTo: text('assisted_to')
 	};
 	// A village left over from another township would hide the township's other villages.
 	if (!filter.villageCode.startsWith(filter.townshipCode)) filter.villageCode = '';

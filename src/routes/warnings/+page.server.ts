@@ -16,7 +16,11 @@ export const load: PageServerLoad = async (event) => {
 		status: searchText(params.get('status'), 20),
 		kind: searchText(params.get('kind'), 30),
 		township: searchText(params.get('township'), 9),
-		village: searchText(params.get('village'), 12)
+		village: searchText(params.get('village'), 12),
+		on: searchText(params.get('on'), 10),
+		from: searchText(params.get('from'), 10),
+		to: searchText(params.get('to'), 10),
+		category: searchText(params.get('category'), 40)
 	};
 	if (!filter.village.startsWith(filter.township)) filter.village = '';
 	const today = todayInChina();

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { isCalendarDate } from '../../input';
 import type { Db } from '../db';
 import { isEmbedded } from '../db/maintenance';
 import type { UserActor } from '../auth/actor';
@@ -10,7 +11,8 @@ import {
 	storedStandingsOf,
 	type StandingFilter
 } from '../income/standing-read';
-import { monitoringRecords, monitoringRisks } from '../monitoring/schema';
+import { householdStandings } from '../income/schema';
+import { assistanceMeasures, monitoringRecords, monitoringRisks } from '../monitoring/schema';
 import { HEAD_OF_HOUSEHOLD, households, members } from './schema';
 
 export interface HouseholdFilter {
@@ -23,6 +25,9 @@ export interface HouseholdFilter {
 	status?: string;
 	/** 'below' the line, 'near' it, or 'unknown' (income cannot be computed): stored standings. */
 	standing?: string;
+	/** With assistedTo: households given an assistance measure starting in these dates (the dashboard's link). */
+	assistedFrom?: string;
+	assistedTo?: string;
 }
 
 export interface HouseholdListItem {
@@ -167,6 +172,17 @@ function conditions(actor: UserActor, filter: HouseholdFilter, found?: SQL): SQL
 		// The standings kept current by the income domain: read by their index, never recomputed.
 		where.push(
 			sql`${households.id} = any(array(${householdIdsInStanding(actor.countyId, filter.standing)}))`
+		);
+	}
+	if (filter.standing === 'above') {
+		// Above the line and not near it: the dashboard's "above" figure.
+		where.push(
+			sql`${households.id} = any(array(select ${householdStandings.householdId} from ${householdStandings} where ${householdStandings.countyId} = ${actor.countyId} and ${householdStandings.belowLine} = false and not ${householdStandings.nearLine}))`
+		);
+	}
+	if (isCalendarDate(filter.assistedFrom) && isCalendarDate(filter.assistedTo)) {
+		where.push(
+			sql`exists (select 1 from ${assistanceMeasures} where ${assistanceMeasures.countyId} = ${households.countyId} and ${assistanceMeasures.householdId} = ${households.id} and ${assistanceMeasures.startedOn} between ${filter.assistedFrom}::date and ${filter.assistedTo}::date)`
 		);
 	}
 	if (filter.risk) {

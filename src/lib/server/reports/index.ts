@@ -38,7 +38,15 @@ export const REPORT_KINDS: readonly ReportKind[] = [
 		kind: 'program-summary',
 		title: () => m.reports_summary_title(),
 		description: () => m.reports_summary_description(),
-		build: programSummaryReport
+		// The dashboard's own figures; the request is checked as every report's is first.
+		build: async (db, actor, params) => {
+			const scope = await reportScope(db, actor, params);
+			return programSummaryReport(db, actor, {
+				from: scope.from,
+				to: scope.to,
+				townshipCodes: scope.townshipCodes ?? undefined
+			});
+		}
 	},
 	{
 		kind: 'households',

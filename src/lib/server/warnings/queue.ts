@@ -1,4 +1,5 @@
 import { aliasedTable, and, asc, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { isCalendarDate } from '../../input';
 import type { Db } from '../db';
 import type { UserActor } from '../auth/actor';
 import { householdScope } from '../auth/scope';
@@ -7,7 +8,7 @@ import { divisions } from '../divisions/schema';
 import { DomainError } from '../errors';
 import { HEAD_OF_HOUSEHOLD, households, members } from '../households/schema';
 import { getCountyOptions, getMonitoring, type CountyOptions } from '../monitoring';
-import { assistanceMeasures } from '../monitoring/schema';
+import { assistanceMeasures, monitoringRecords } from '../monitoring/schema';
 import { homeVisits, warnings, warningSteps, WARNING_KINDS, WARNING_STATUSES } from './schema';
 import { visitsByOn } from './visits';
 import { decidesWarnings, scopedWarning, seesWarnings } from './workflow';
@@ -26,11 +27,24 @@ function overdueSql(today: string): SQL<boolean> {
 }
 
 export interface WarningFilter {
+	/** A status, 'overdue' (open past its due date), 'all'; else every warning not closed. */
 	status?: string;
 	kind?: string;
 	township?: string;
 	village?: string;
+	/** Raised, verified or closed between from and to (inclusive): the dashboard's links. */
+	on?: string;
+	from?: string;
+	to?: string;
+	/** A monitoring category code of the household ('ordinary' = not monitored). */
+	category?: string;
 }
+
+const DATED = {
+	raised: warnings.raisedOn,
+	verified: warnings.verifiedOn,
+	closed: warnings.closedOn
+};
 
 export interface WarningListItem {
 	id: string;
@@ -58,7 +72,19 @@ export async function listWarnings(
 	const conditions: SQL[] = [eq(warnings.countyId, actor.countyId), householdScope(actor)];
 	if ((WARNING_STATUSES as readonly string[]).includes(filter.status ?? ''))
 		conditions.push(eq(warnings.status, filter.status as 'open'));
-	else conditions.push(ne(warnings.status, 'closed'));
+	else if (filter.status === 'overdue') conditions.push(overdueSql(today));
+	else if (filter.status !== 'all') conditions.push(ne(warnings.status, 'closed'));
+	const dated = DATED[filter.on as keyof typeof DATED];
+	if (dated && isCalendarDate(filter.from) && isCalendarDate(filter.to))
+		conditions.push(sql`${dated} between ${filter.from}::date and ${filter.to}::date`);
+	if (filter.category === 'ordinary')
+		conditions.push(
+			sql`not exists (select 1 from ${monitoringRecords} where ${monitoringRecords.countyId} = ${households.countyId} and ${monitoringRecords.householdId} = ${households.id} and ${monitoringRecords.category} <> 'ordinary')`
+		);
+	else if (filter.category && /^[a-z_]{1,40}$/.test(filter.category))
+		conditions.push(
+			sql`exists (select 1 from ${monitoringRecords} where ${monitoringRecords.countyId} = ${households.countyId} and ${monitoringRecords.householdId} = ${households.id} and ${monitoringRecords.category} = ${filter.category})`
+		);
 	if ((WARNING_KINDS as readonly string[]).includes(filter.kind ?? ''))
 		conditions.push(eq(warnings.kind, filter.kind as 'visit'));
 	if (filter.village && /^\d{12}$/.test(filter.village))

@@ -1,0 +1,446 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db';
+import type { UserActor } from '../auth/actor';
+import { canSeeTownship } from '../auth/scope';
+import { listTownships } from '../divisions';
+import { DomainError } from '../errors';
+import { getCountyOptions } from '../monitoring';
+import { PROGRAM_SOURCES } from '../income/attribution';
+import { monitoringLineFor } from '../settings';
+import { todayInChina } from '../../format';
+import { WARNING_KINDS } from '../warnings/schema';
+import { dashboardPeriod, monthsBetween, shiftMonth, type DashboardPeriod } from './period';
+
+export { dashboardPeriod, type DashboardPeriod } from './period';
+
+/**
+ * The county's dashboard: what happened in a period, for the actor's area. Every figure
+ * reads the kept summaries (household_standings, household_income_months) or an indexed
+ * program table; none reads the ledger. Money figures cover whole calendar months: the
+ * period is rounded out to the months it touches, because the income summary is monthly.
+ */
+
+export interface DashboardFilters {
+	/** Inclusive business dates; rounded out to whole months. Default: January to this month. */
+	from?: string;
+	to?: string;
+	/** A subset of the actor's townships; codes outside the actor's scope are ignored. */
+	townshipCodes?: string[];
+	/** A code of the county's monitoring-category list ('ordinary' = not monitored). */
+	category?: string;
+}
+
+export type Program = (typeof PROGRAM_SOURCES)[number];
+/** Lifted households whose growth came from income typed in by staff, or from no program. */
+export type LiftProgram = Program | 'manual' | 'none';
+
+export interface ProgramFigures {
+	program: Program;
+	/** Income the program paid households of the area in the period (fen). */
+	incomeFen: number;
+	/** Households that received income from the program in the period. */
+	households: number;
+	/** Households lifted above the line whose income grew most from this program. */
+	lifted: number;
+}
+
+export interface TownshipFigures {
+	code: string;
+	name: string;
+	households: number;
+	monitored: number;
+	below: number;
+	warningsRaised: number;
+	/** The four programs' income in the period (fen). */
+	programIncomeFen: number;
+}
+
+export interface CountyDashboard {
+	period: DashboardPeriod;
+	/** The date overdue warnings and standings are counted on. */
+	today: string;
+	/** The townships the figures cover (the filter, or every township of the actor's scope). */
+	townships: { code: string; name: string }[];
+	/** The township filter as applied: empty when it covers the actor's whole area. */
+	townshipFilter: string[];
+	category: string | null;
+	households: {
+		total: number;
+		monitored: number;
+		below: number;
+		near: number;
+		above: number;
+		unknown: number;
+	};
+	warnings: { raised: number; verified: number; closed: number; overdue: number };
+	assistance: { households: number; people: number };
+	aid: { totalFen: number; insuranceFen: number; plantingSubsidyFen: number; otherFen: number };
+	programs: ProgramFigures[];
+	factories: { jobsCreated: number; peopleEmployed: number };
+	lifted: { total: number; byProgram: Record<LiftProgram, number>; lineFen: number | null };
+	qualityOpen: number;
+	/** Per month of the period: each program's income (fen). */
+	trend: { month: string; incomeFen: Record<Program, number> }[];
+	byTownship: TownshipFigures[];
+	/** Warnings raised in the period per kind, and how many of them are still open. */
+	warningsByKind: { kind: string; raised: number; stillOpen: number }[];
+}
+
+const INCOME_KINDS = sql`('wage', 'operating', 'property', 'transfer')`;
+
+function rows<T>(result: unknown): T[] {
+	return ((result as { rows?: T[] }).rows ?? result) as T[];
+}
+
+const n = (value: unknown) => Number(value ?? 0);
+
+/** Township staff: their townships; admins: the county's. A filter only narrows it. */
+function effectiveTownships(actor: UserActor, asked: readonly string[] | undefined): string[] {
+	const valid = [...new Set(asked ?? [])].filter(
+		(code) => /^\d{9}$/.test(code) && canSeeTownship(actor, code)
+	);
+	return valid.length > 0 ? valid.sort() : [];
+}
+
+/**
+ * The condition on a households row `h` that selects the dashboard's households: the
+ * county, the townships (the filter, else the staff member's own), the category.
+ */
+export function dashboardHouseholdCondition(
+	actor: UserActor,
+	townshipCodes: readonly string[],
+	category: string | null
+): SQL {
+	const parts: SQL[] = [sql`h.county_id = ${actor.countyId}`];
+	const townships =
+		townshipCodes.length > 0
+			? townshipCodes
+			: actor.role === 'township_staff'
+				? actor.townshipCodes
+				: [];
+	if (actor.role === 'township_staff' && townships.length === 0) parts.push(sql`false`);
+	if (townships.length > 0)
+		parts.push(
+			sql`left(h.village_code, 9) in (${sql.join(
+				townships.map((t) => sql`${t}`),
+				sql`, `
+			)})`
+		);
+	if (category === 'ordinary')
+		parts.push(sql`not exists (select 1 from monitoring_records r
+			where r.county_id = h.county_id and r.household_id = h.id and r.category <> 'ordinary')`);
+	else if (category)
+		parts.push(sql`exists (select 1 from monitoring_records r
+			where r.county_id = h.county_id and r.household_id = h.id and r.category = ${category})`);
+	return sql.join(parts, sql` and `);
+}
+
+/** The county dashboard for the actor's area (county admins and township staff). */
+export async function countyDashboard(
+	db: Db,
+	actor: UserActor,
+	filters: DashboardFilters = {}
+): Promise<CountyDashboard> {
+	if (actor.role !== 'county_admin' && actor.role !== 'township_staff')
+		throw DomainError.notFound();
+	const today = todayInChina();
+	const period = dashboardPeriod(filters.from, filters.to, today);
+	const countyId = actor.countyId;
+	const [options, allTownships] = await Promise.all([
+		getCountyOptions(db, countyId),
+		listTownships(db, actor.countyCode)
+	]);
+	const category =
+		filters.category && options.category.some((o) => o.code === filters.category)
+			? filters.category
+			: null;
+	const townshipFilter = effectiveTownships(actor, filters.townshipCodes);
+	const covered = allTownships
+		.filter((t) =>
+			townshipFilter.length > 0 ? townshipFilter.includes(t.code) : canSeeTownship(actor, t.code)
+		)
+		.map((t) => ({ code: t.code, name: t.name }));
+	const inArea = dashboardHouseholdCondition(actor, townshipFilter, category);
+	const scoped = sql`select h.id, left(h.village_code, 9) as township from households h where ${inArea}`;
+	const { from, to } = period;
+	const firstMonth = from;
+	const lastMonth = `${to.slice(0, 7)}-01`;
+	const beforeStart = shiftMonth(firstMonth, -12);
+	const recentStart = shiftMonth(lastMonth, -11);
+
+	const householdsQuery = db.execute(sql`
+		select left(h.village_code, 9) as township, count(*) as total,
+			count(*) filter (where r.status = 'monitored') as monitored,
+			count(*) filter (where s.below_line) as below,
+			count(*) filter (where s.below_line = false and s.near_line) as near,
+			count(*) filter (where s.below_line = false and not s.near_line) as above,
+			count(*) filter (where s.household_id is not null and s.below_line is null
+				and s.per_capita_fen is null) as unknown
+		from households h
+		left join monitoring_records r on r.county_id = h.county_id and r.household_id = h.id
+		left join household_standings s on s.county_id = h.county_id and s.household_id = h.id
+		where ${inArea}
+		group by 1`);
+	const warningsQuery = db.execute(sql`
+		select left(h.village_code, 9) as township, w.kind,
+			count(*) filter (where w.raised_on between ${from}::date and ${to}::date) as raised,
+			count(*) filter (where w.raised_on between ${from}::date and ${to}::date
+				and w.status <> 'closed') as still_open,
+			count(*) filter (where w.verified_on between ${from}::date and ${to}::date) as verified,
+			count(*) filter (where w.closed_on between ${from}::date and ${to}::date) as closed,
+			count(*) filter (where w.status = 'open' and w.due_on < ${today}::date) as overdue
+		from warnings w
+		join households h on h.county_id = w.county_id and h.id = w.household_id
+		where w.county_id = ${countyId} and ${inArea}
+			and (w.status <> 'closed' or w.raised_on between ${from}::date and ${to}::date
+				or w.closed_on between ${from}::date and ${to}::date
+				or w.verified_on between ${from}::date and ${to}::date)
+		group by 1, 2`);
+	const assistanceQuery = db.execute(sql`
+		select count(*) as households, coalesce(sum(s.residents), 0) as people
+		from (select distinct m.household_id from assistance_measures m
+			where m.county_id = ${countyId} and m.started_on between ${from}::date and ${to}::date) a
+		join households h on h.county_id = ${countyId} and h.id = a.household_id
+		left join household_standings s on s.county_id = h.county_id and s.household_id = h.id
+		where ${inArea}`);
+	// Per household and program over the period, then per township: income and households reached.
+	const incomeQuery = db.execute(sql`
+		select sc.township, x.source, count(*) filter (where x.income > 0) as households,
+			sum(x.income) as income, sum(x.transfer) as transfer
+		from (select m.household_id, m.source,
+				sum(m.amount_fen) filter (where m.kind in ${INCOME_KINDS}) as income,
+				sum(m.amount_fen) filter (where m.kind = 'transfer') as transfer
+			from household_income_months m
+			where m.county_id = ${countyId} and m.month between ${firstMonth}::date and ${lastMonth}::date
+			group by 1, 2) x
+		join (${scoped}) sc on sc.id = x.household_id
+		group by 1, 2`);
+	const trendQuery = db.execute(sql`
+		select to_char(m.month, 'YYYY-MM') as month, m.source, sum(m.amount_fen) as income
+		from household_income_months m
+		where m.county_id = ${countyId} and m.month between ${firstMonth}::date and ${lastMonth}::date
+			and m.kind in ${INCOME_KINDS}
+			and m.household_id in (select id from (${scoped}) sc)
+		group by 1, 2`);
+	const jobsQuery = db.execute(sql`
+		select count(*) filter (where j.started_on between ${from}::date and ${to}::date) as created,
+			count(distinct j.worker_id_number) filter (where j.started_on <= ${to}::date
+				and (j.ended_on is null or j.ended_on >= ${from}::date)) as employed
+		from factory_jobs j
+		join factories f on f.county_id = j.county_id and f.id = j.factory_id
+		where j.county_id = ${countyId} and ${factoryCondition(actor, townshipFilter, category)}`);
+	const qualityQuery = db.execute(sql`
+		select count(*) as open from quality_findings q
+		join households h on h.county_id = q.county_id and h.id = q.household_id
+		where q.county_id = ${countyId} and ${inArea}`);
+	const lineFen = await monitoringLineFor(db, countyId, Number(from.slice(0, 4)));
+	const liftedQuery =
+		lineFen === null
+			? Promise.resolve([])
+			: db.execute(
+					liftedSql(countyId, scoped, { beforeStart, firstMonth, recentStart, lastMonth }, lineFen)
+				);
+
+	const [hh, wr, as, inc, tr, jobs, quality, lifted] = await Promise.all([
+		householdsQuery,
+		warningsQuery,
+		assistanceQuery,
+		incomeQuery,
+		trendQuery,
+		jobsQuery,
+		qualityQuery,
+		liftedQuery
+	]);
+	const hhRows = rows<Record<string, string>>(hh);
+	const wRows = rows<Record<string, string>>(wr);
+	const incRows = rows<Record<string, string>>(inc);
+	const sum = (list: Record<string, string>[], key: string) =>
+		list.reduce((total, r) => total + n(r[key]), 0);
+
+	const programs: ProgramFigures[] = PROGRAM_SOURCES.map((program) => {
+		const mine = incRows.filter((r) => r.source === program);
+		return {
+			program,
+			incomeFen: sum(mine, 'income'),
+			households: sum(mine, 'households'),
+			lifted: 0
+		};
+	});
+	const byLift: Record<LiftProgram, number> = {
+		factory_wage: 0,
+		picking: 0,
+		planting_subsidy: 0,
+		insurance: 0,
+		manual: 0,
+		none: 0
+	};
+	for (const r of rows<{ program: LiftProgram; households: string }>(lifted))
+		byLift[r.program] = n(r.households);
+	for (const p of programs) p.lifted = byLift[p.program];
+
+	const transferOf = (source: string) =>
+		sum(
+			incRows.filter((r) => r.source === source),
+			'transfer'
+		);
+	const aidTotal = sum(incRows, 'transfer');
+	const insuranceFen = transferOf('insurance');
+	const plantingSubsidyFen = transferOf('planting_subsidy');
+
+	const months = monthsBetween(firstMonth, lastMonth);
+	const trRows = rows<{ month: string; source: string; income: string }>(tr);
+	const trend = months.map((month) => ({
+		month,
+		incomeFen: Object.fromEntries(
+			PROGRAM_SOURCES.map((p) => [
+				p,
+				n(trRows.find((r) => r.month === month && r.source === p)?.income)
+			])
+		) as Record<Program, number>
+	}));
+
+	const byTownship = covered.map((t) => {
+		const h = hhRows.find((r) => r.township === t.code);
+		return {
+			code: t.code,
+			name: t.name,
+			households: n(h?.total),
+			monitored: n(h?.monitored),
+			below: n(h?.below),
+			warningsRaised: sum(
+				wRows.filter((r) => r.township === t.code),
+				'raised'
+			),
+			programIncomeFen: sum(
+				incRows.filter(
+					(r) => r.township === t.code && (PROGRAM_SOURCES as readonly string[]).includes(r.source)
+				),
+				'income'
+			)
+		};
+	});
+	const [jobRow] = rows<Record<string, string>>(jobs);
+	const [assistRow] = rows<Record<string, string>>(as);
+	const [qualityRow] = rows<Record<string, string>>(quality);
+	return {
+		period,
+		today,
+		townships: covered,
+		townshipFilter,
+		category,
+		households: {
+			total: sum(hhRows, 'total'),
+			monitored: sum(hhRows, 'monitored'),
+			below: sum(hhRows, 'below'),
+			near: sum(hhRows, 'near'),
+			above: sum(hhRows, 'above'),
+			unknown: sum(hhRows, 'unknown')
+		},
+		warnings: {
+			raised: sum(wRows, 'raised'),
+			verified: sum(wRows, 'verified'),
+			closed: sum(wRows, 'closed'),
+			overdue: sum(wRows, 'overdue')
+		},
+		assistance: { households: n(assistRow?.households), people: n(assistRow?.people) },
+		aid: {
+			totalFen: aidTotal,
+			insuranceFen,
+			plantingSubsidyFen,
+			otherFen: aidTotal - insuranceFen - plantingSubsidyFen
+		},
+		programs,
+		factories: { jobsCreated: n(jobRow?.created), peopleEmployed: n(jobRow?.employed) },
+		lifted: {
+			total: Object.values(byLift).reduce((a, b) => a + b, 0),
+			byProgram: byLift,
+			lineFen
+		},
+		qualityOpen: n(qualityRow?.open),
+		trend,
+		byTownship,
+		warningsByKind: WARNING_KINDS.map((kind) => {
+			const mine = wRows.filter((r) => r.kind === kind);
+			return { kind, raised: sum(mine, 'raised'), stillOpen: sum(mine, 'still_open') };
+		}).filter((k) => k.raised > 0)
+	};
+}
+
+/** Factories are placed by their village; with a category, only jobs of such households. */
+function factoryCondition(
+	actor: UserActor,
+	townshipCodes: readonly string[],
+	category: string | null
+): SQL {
+	const parts: SQL[] = [sql`true`];
+	const townships =
+		townshipCodes.length > 0
+			? townshipCodes
+			: actor.role === 'township_staff'
+				? actor.townshipCodes
+				: [];
+	if (actor.role === 'township_staff' && townships.length === 0) parts.push(sql`false`);
+	if (townships.length > 0)
+		parts.push(
+			sql`left(f.village_code, 9) in (${sql.join(
+				townships.map((t) => sql`${t}`),
+				sql`, `
+			)})`
+		);
+	if (category === 'ordinary')
+		parts.push(sql`not exists (select 1 from monitoring_records r
+			where r.county_id = j.county_id and r.household_id = j.household_id and r.category <> 'ordinary')`);
+	else if (category)
+		parts.push(sql`exists (select 1 from monitoring_records r
+			where r.county_id = j.county_id and r.household_id = j.household_id and r.category = ${category})`);
+	return sql.join(parts, sql` and `);
+}
+
+/**
+ * Households lifted above the line in the period, each with the program that lifted it:
+ * below the line on the first day of the period (net income of the 12 months before it,
+ * from the monthly summary, per resident member now, against the line of that year), not
+ * below it by the standing kept now, and with income on record in those 12 months (else
+ * Levee did not know them yet). The program is the one whose income grew most between
+ * those 12 months and the 12 months ending with the period (ties: more income now);
+ * none grew → 'none'. Reads the summary for the lifted households only.
+ */
+function liftedSql(
+	countyId: string,
+	scoped: SQL,
+	months: { beforeStart: string; firstMonth: string; recentStart: string; lastMonth: string },
+	lineFen: number
+): SQL {
+	const { beforeStart, firstMonth, recentStart, lastMonth } = months;
+	return sql`
+		with before as (
+			select m.household_id,
+				sum(case when m.kind = 'production_cost' then -m.amount_fen else m.amount_fen end) as net,
+				sum(m.amount_fen) filter (where m.kind in ${INCOME_KINDS}) as income
+			from household_income_months m
+			where m.county_id = ${countyId} and m.month >= ${beforeStart}::date and m.month < ${firstMonth}::date
+				and m.kind in ('wage', 'operating', 'property', 'transfer', 'production_cost')
+				and m.household_id in (select id from (${scoped}) sc)
+			group by 1),
+		lifted as (
+			select b.household_id from before b
+			join household_standings s on s.county_id = ${countyId} and s.household_id = b.household_id
+			where s.below_line = false and s.residents > 0 and coalesce(b.income, 0) <> 0
+				and b.net < ${lineFen}::bigint * s.residents),
+		growth as (
+			select m.household_id, m.source,
+				coalesce(sum(m.amount_fen) filter (where m.month >= ${recentStart}::date), 0) as recent,
+				coalesce(sum(m.amount_fen) filter (where m.month < ${firstMonth}::date), 0) as earlier
+			from household_income_months m
+			where m.county_id = ${countyId} and m.household_id in (select household_id from lifted)
+				and m.kind in ${INCOME_KINDS}
+				and m.month >= ${beforeStart}::date and m.month <= ${lastMonth}::date
+			group by 1, 2),
+		best as (
+			select distinct on (household_id) household_id, source from growth
+			where recent - earlier > 0
+			order by household_id, recent - earlier desc, recent desc, source)
+		select coalesce(best.source, 'none') as program, count(*) as households
+		from lifted left join best using (household_id)
+		group by 1`;
+}
