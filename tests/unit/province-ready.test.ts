@@ -88,7 +88,7 @@ function countyProblems(table: TableConfig): string[] {
 	return problems;
 }
 
-const tables = Object.values(schema)
+const tables = (Object.values(schema) as unknown[])
 	.filter((value): value is PgTable => is(value, PgTable))
 	.map((table) => getTableConfig(table));
 
