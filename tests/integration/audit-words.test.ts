@@ -51,7 +51,14 @@ async function familyWithHistory(number: string): Promise<{ householdId: string;
 	const householdId = await createHousehold(
 		database.db,
 		staff,
-		{ householdNumber: number, villageCode: '130434108068', registeredOn: '2020-05-01', head },
+		{
+			householdNumber: number,
+			villageCode: '130434108068',
+			address: '',
+			phone: '',
+			registeredOn: '2020-05-01',
+			head
+		},
 		TODAY
 	);
 	const son = person('李晓军', '之子', '20000601');
