@@ -303,7 +303,7 @@ function subjectOf(row: AuditRecord, names: AuditNames, locale: Locale): string 
 }
 
 /** The person or thing the action was done to, named in the phrase. */
-function objectOf(row: AuditRecord, names: AuditNames, locale: Locale): string {
+function objectOf(row: AuditRecord, names: AuditNames): string {
 	const after = asRecord(row.after) ?? {};
 	const before = asRecord(row.before) ?? {};
 	const area = row.action.split('.')[0];
@@ -333,7 +333,7 @@ export function auditHeadline(words: AuditWords): string {
 }
 
 export function describeAudit(row: AuditRecord, names: AuditNames, locale: Locale): AuditWords {
-	const name = objectOf(row, names, locale);
+	const name = objectOf(row, names);
 	const phrase = say(`auditw_do_${snake(row.action)}`, locale, { name });
 	return {
 		subject: subjectOf(row, names, locale),
