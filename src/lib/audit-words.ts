@@ -450,6 +450,8 @@ export function valueWords(
 			return membershipEventName(value);
 		case 'decision':
 			return warningDecisionName(value);
+		case 'source':
+			return say(`auditw_source_${snake(value)}`, locale) ?? value;
 		case 'subtype':
 			return ledgerSubtypeName(value);
 		case 'kind':
