@@ -52,7 +52,7 @@ test('the audit log says what changed in words, with toggles a thumb can hit', a
 	expect(text).not.toMatch(/[{}]|"\w+":/);
 	expect(text).not.toMatch(/\d{17}[\dX]/);
 	expect(await overflow(page)).toEqual({ page: false, tiles: [] });
-	await page.screenshot({ path: 'test-results/audit-words-360.png', fullPage: true });
+	await page.screenshot({ path: 'test-results/audit-words-360.png' });
 
 	// A household's name opens that household's history.
 	const household = rows.first().getByRole('link').first();
@@ -64,6 +64,7 @@ test('the audit log says what changed in words, with toggles a thumb can hit', a
 });
 
 test('no money tile spills out at 360 px, nor with the text twice as large', async ({ page }) => {
+	test.setTimeout(120_000);
 	await signIn(page);
 	await page.goto('/insurance', { waitUntil: 'networkidle' });
 	const scheme = await page.evaluate(
@@ -80,9 +81,11 @@ test('no money tile spills out at 360 px, nor with the text twice as large', asy
 		await page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
 		expect(await overflow(page), `${path} at 200 %`).toEqual({ page: false, tiles: [] });
 		if (path === '/factories') {
-			await page.screenshot({ path: 'test-results/factories-tiles-200.png', fullPage: true });
+			await page.locator('.stat-tiles').first().scrollIntoViewIfNeeded();
+			await page.screenshot({ path: 'test-results/factories-tiles-200.png' });
 			await page.evaluate(() => (document.documentElement.style.fontSize = ''));
-			await page.screenshot({ path: 'test-results/factories-tiles-360.png', fullPage: true });
+			await page.locator('.stat-tiles').first().scrollIntoViewIfNeeded();
+			await page.screenshot({ path: 'test-results/factories-tiles-360.png' });
 		}
 	}
 });
