@@ -349,16 +349,16 @@ test('the audit log lists a new account and a household PIN set by staff', async
 
 	const created = rows.filter({ hasText: '新建账号' }).filter({ hasText: account.username });
 	await expect(created).toHaveCount(1);
-	await expect(created).toContainText(`操作人：${ADMIN.name}`);
-	await created.getByText('查看改动').click();
-	await expect(created.locator('pre')).toContainText(account.username);
-	await expect(created.locator('pre')).toContainText(account.name);
+	await expect(created).toContainText(`${ADMIN.name} 操作`);
+	await created.getByText('看改了什么').click();
+	await expect(created.locator('table')).toContainText(account.username);
+	await expect(created.locator('table')).toContainText(account.name);
 
 	const pinSet = rows.filter({ hasText: '设置农户登录密码' }).filter({ hasText: householdPhone });
 	await expect(pinSet).toHaveCount(1);
-	await expect(pinSet).toContainText(`操作人：${STAFF.name}`);
-	await pinSet.getByText('查看改动').click();
-	await expect(pinSet.locator('pre').last()).toContainText(householdPhone);
+	await expect(pinSet).toContainText(`${STAFF.name} 操作`);
+	await pinSet.getByText('看改了什么').click();
+	await expect(pinSet.locator('table')).toContainText(householdPhone);
 	// A PIN is a secret: the log keeps the phone, never the PIN.
 	await expect(pinSet).not.toContainText('802468');
 

@@ -891,6 +891,63 @@ describe('what the owner and the county read', () => {
 		expect(filtered.rows.map((r) => r.id)).toEqual([otherFactoryId]);
 	});
 
+	it('shares a family’s increase between its workers, so it is comparable with one wage', async () => {
+		const family = await createHousehold(database.db, world.countyA.id, VILLAGE, '齐卫东');
+		await writeMonitoringRecord(database.db, systemActor('test'), world.countyA.id, family, {
+			category: 'marginal',
+			status: 'monitored',
+			monitoredSince: '2024-05-01',
+			risks: ['illness']
+		});
+		// 1,000 a month before; then husband and wife both work at the factory for 2,500 each.
+		for (const month of ['2026-01', '2026-02', '2026-03', '2026-04'])
+			await postLedgerEntry(database.db, systemActor('test'), {
+				countyId: world.countyA.id,
+				householdId: family,
+				businessDate: `${month}-20`,
+				amountFen: 100_000,
+				kind: 'wage',
+				subtype: 'temporary_job',
+				source: 'manual'
+			});
+		const shop = await createFactory(
+			database.db,
+			admin,
+			factory({ name: '齐家两口子上班的微工厂', creditCode: '', openedOn: '2025-01-01' })
+		);
+		await addFactoryOwner(database.db, admin, shop, world.userIds.owner);
+		// The owner's factories are read when they sign in: a fresh session sees the new one.
+		const shopOwner = (await actorFor(database.db, world.userIds.owner)).user;
+		const husband = await person(family, '齐卫东', '19800303');
+		const wife = await person(family, '齐桂芝', '19820404');
+		const jobs = [];
+		for (const p of [husband, wife])
+			jobs.push(
+				await hire(
+					database.db,
+					shopOwner,
+					shop,
+					hireInput({ memberId: p.id, startedOn: '2026-05-06' }),
+					today
+				)
+			);
+		for (const month of ['2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'])
+			await saveWageSheet(
+				database.db,
+				shopOwner,
+				shop,
+				{ month, lines: jobs.map((jobId) => ({ jobId, amount: '2500' })) },
+				today
+			);
+		const row = (await countyFactories(database.db, admin, today)).rows.find((r) => r.id === shop)!;
+		// The family gained 4,000 a month (5,000 − 1,000): 2,000 for each of its two workers,
+		// not 4,000 each, which read as more than either of them earns.
+		expect(row.averageWageFen).toBe(250_000);
+		expect(row.increaseFen).toBe(200_000);
+		expect(row.increaseWorkers).toBe(2);
+		expect(row.increaseFen!).toBeLessThanOrEqual(row.averageWageFen!);
+	});
+
 	it('exports the county view as a spreadsheet, audited', async () => {
 		const file = await exportFactories(database.db, admin, {}, today);
 		const workbook = new ExcelJS.Workbook();

@@ -23,7 +23,13 @@ function files(dir: string, match: (name: string) => boolean): string[] {
 
 const zh = load('messages/factories/zh-CN.json');
 const en = load('messages/factories/en.json');
-const everyKey = new Set([...keys(load('messages/zh-CN.json')), ...keys(zh)]);
+// A key may live in any message folder the project loads (e.g. messages/audit-words).
+const folders = (
+	JSON.parse(readFileSync(join(root, 'project.inlang/settings.json'), 'utf8')) as {
+		'plugin.inlang.messageFormat': { pathPattern: string[] };
+	}
+)['plugin.inlang.messageFormat'].pathPattern.map((p) => p.replace('{locale}', 'zh-CN'));
+const everyKey = new Set(folders.flatMap((path) => keys(load(path))));
 const sources = [
 	...files(join(root, 'src/lib/server/factories'), (n) => n.endsWith('.ts')),
 	...files(join(root, 'src/routes/factories'), (n) => /\.(ts|svelte)$/.test(n)),

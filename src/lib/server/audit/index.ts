@@ -5,6 +5,8 @@ import { newId } from '../db/ids';
 import type { Actor } from '../auth/actor';
 import { maskIdentityNumber } from '../../identity';
 import { auditLog } from './schema';
+import { resolveAuditNames } from './names';
+import type { AuditNames } from '../../audit-words';
 
 export interface AuditEntry {
 	countyId: string;
@@ -99,4 +101,55 @@ export async function listAuditActions(db: Db, countyId: string): Promise<string
 		.where(eq(auditLog.countyId, countyId))
 		.orderBy(auditLog.action);
 	return rows.map((r) => r.action);
+}
+
+export interface AuditPageRow {
+	id: string;
+	at: string;
+	actor: string;
+	action: string;
+	entity: string;
+	entityId: string;
+	before: unknown;
+	after: unknown;
+}
+
+export interface AuditPage {
+	rows: AuditPageRow[];
+	/** `kind:id` → name, for everything the rows point at (see ./names.ts). */
+	names: AuditNames;
+	hasNext: boolean;
+}
+
+/**
+ * One page of the county's audit log and the names of what it points at: the page's rows,
+ * then one lookup per kind of record for the whole page.
+ */
+export async function auditPage(
+	db: Db,
+	countyId: string,
+	filter: AuditFilter,
+	page: number,
+	pageSize = 50
+): Promise<AuditPage> {
+	const rows = await listAudit(db, countyId, {
+		...filter,
+		limit: pageSize + 1,
+		offset: (page - 1) * pageSize
+	});
+	const shown = rows.slice(0, pageSize);
+	return {
+		rows: shown.map((r) => ({
+			id: r.id,
+			at: r.at.toISOString(),
+			actor: r.actorLabel,
+			action: r.action,
+			entity: r.entity,
+			entityId: r.entityId,
+			before: r.before,
+			after: r.after
+		})),
+		names: await resolveAuditNames(db, countyId, shown),
+		hasNext: rows.length > pageSize
+	};
 }

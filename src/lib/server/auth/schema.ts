@@ -134,7 +134,8 @@ export const householdCards = pgTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.countyId, t.id] }),
-		uniqueIndex('household_cards_token_unique').on(t.tokenHash),
+		// The county in the key keeps it valid on Citus; the token leads, as sign-in knows no county.
+		uniqueIndex('household_cards_token_unique').on(t.tokenHash, t.countyId),
 		foreignKey({
 			columns: [t.countyId, t.householdId],
 			foreignColumns: [households.countyId, households.id]

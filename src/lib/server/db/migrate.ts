@@ -2,6 +2,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { Sql } from 'postgres';
 import { projectPath } from '../paths';
 import type { Database } from './index';
 import { StartupError, describeConnectionError } from './errors';
@@ -19,12 +20,36 @@ export async function runMigrations(
 		if (database.driver === 'pglite') {
 			await migratePglite(database.db as unknown as PgliteDatabase, config);
 		} else {
-			await migratePostgres(database.db as unknown as PostgresJsDatabase, config);
+			const db = database.db as unknown as PostgresJsDatabase & { $client: Sql };
+			await whileHoldingMigrationLock(db.$client, () => migratePostgres(db, config));
 		}
 	} catch (error) {
 		const cause = error instanceof Error && error.cause ? error.cause : error;
 		throw new StartupError(
 			`A database migration failed and nothing was changed: ${describeConnectionError(cause)}`
 		);
+	}
+}
+
+// Any number; the same in every Levee server, so that they take turns.
+const MIGRATION_LOCK = 7_140_434;
+
+/**
+ * Several app servers may start at once against one PostgreSQL: without a lock each would
+ * find the same migrations pending and all but the first would fail half-way ("relation
+ * already exists"). The lock lives on one reserved connection; the migrations run on the
+ * pool and the later servers find nothing left to do.
+ */
+async function whileHoldingMigrationLock(client: Sql, work: () => Promise<void>): Promise<void> {
+	const reserved = await client.reserve();
+	try {
+		await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
+		try {
+			await work();
+		} finally {
+			await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+		}
+	} finally {
+		reserved.release();
 	}
 }

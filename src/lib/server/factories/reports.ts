@@ -308,7 +308,11 @@ export async function countyFactories(
 		paidMonths += paid.length;
 		return row;
 	}
-	const overall = averageIncrease([...measured.values()]);
+	// One value per person: someone with two jobs in the period is one worker.
+	const perPerson = new Map<string, number | null>();
+	for (const job of jobs)
+		if (measured.has(job.id)) perPerson.set(job.workerIdNumber, measured.get(job.id)!);
+	const overall = averageIncrease([...perPerson.values()]);
 	return {
 		from,
 		to,
@@ -391,21 +395,38 @@ async function increasesByJob(
 		months.set(row.month, Number(row.totalFen));
 		byHousehold.set(row.householdId, months);
 	}
+	// One household's increase is measured once, over the months any of its people worked at a
+	// micro-factory, and shared between those people: two workers from one family must not
+	// each be credited with the whole family's rise (that made the increase exceed the wage).
+	const byHousehold_ = new Map<string, JobRow[]>();
 	for (const job of candidates) {
-		const first = firstHires.find((f) => f.idNumber === job.workerIdNumber)?.first ?? job.startedOn;
-		const start = starts.find((s) => s.householdId === job.householdId)?.first ?? null;
-		const lastMonth =
-			job.endedOn && monthOf(job.endedOn) < lastComplete ? monthOf(job.endedOn) : lastComplete;
-		const firstMonth = monthOf(job.startedOn) > from ? monthOf(job.startedOn) : from;
-		result.set(
-			job.id,
-			monthlyIncrease({
-				firstHiredOn: String(first).slice(0, 10),
-				employedMonths: monthsBetween(firstMonth, lastMonth),
-				ledgerStartMonth: start ? monthOf(String(start).slice(0, 10)) : null,
-				wageByMonth: byHousehold.get(job.householdId!) ?? new Map()
-			})
-		);
+		const list = byHousehold_.get(job.householdId!) ?? [];
+		list.push(job);
+		byHousehold_.set(job.householdId!, list);
+	}
+	for (const [householdId, householdJobs] of byHousehold_) {
+		const employed = new Set<string>();
+		let firstHire: string | null = null;
+		for (const job of householdJobs) {
+			const first = String(
+				firstHires.find((f) => f.idNumber === job.workerIdNumber)?.first ?? job.startedOn
+			).slice(0, 10);
+			if (firstHire === null || first < firstHire) firstHire = first;
+			const lastMonth =
+				job.endedOn && monthOf(job.endedOn) < lastComplete ? monthOf(job.endedOn) : lastComplete;
+			const firstMonth = monthOf(job.startedOn) > from ? monthOf(job.startedOn) : from;
+			for (const month of monthsBetween(firstMonth, lastMonth)) employed.add(month);
+		}
+		const start = starts.find((s) => s.householdId === householdId)?.first ?? null;
+		const increase = monthlyIncrease({
+			firstHiredOn: firstHire!,
+			employedMonths: [...employed].sort(),
+			ledgerStartMonth: start ? monthOf(String(start).slice(0, 10)) : null,
+			wageByMonth: byHousehold.get(householdId) ?? new Map()
+		});
+		const workers = unique(householdJobs.map((j) => j.workerIdNumber)).length;
+		for (const job of householdJobs)
+			result.set(job.id, increase === null ? null : Math.trunc(increase / workers));
 	}
 	return result;
 }
