@@ -31,6 +31,9 @@ export function parseKilograms(text: string): Parsed {
 	return parseScaledDecimal(text, 3);
 }
 
+/** Plots bigger than this are a typing mistake (one household's land, in hundredths). */
+export const MAX_PLOT_HUNDREDTHS = 50_000;
+
 /** "1.25" (mu) → 125 hundredths of a mu; at most two decimals. */
 export function parseMu(text: string): Parsed {
 	return parseScaledDecimal(text, 2);

@@ -222,3 +222,175 @@ test('an entry the server refuses waits under needs attention, to fix and resend
 	await expect(tab.locator('.outbox-badge')).toHaveCount(0, { timeout: 20_000 });
 	await expect(tab.getByText('这台手机上的记录都已经发送了。')).toBeVisible();
 });
+
+async function signIn(page: Page, username: string, password: string): Promise<void> {
+	await page.goto('/login', { waitUntil: 'networkidle' });
+	await page.getByLabel('用户名或手机号').fill(username);
+	await page.getByLabel('密码', { exact: true }).fill(password);
+	await page.getByRole('button', { name: '登录', exact: true }).click();
+	await expect(page).toHaveURL(/\/$/);
+}
+
+/** A field screen used once online: the service worker controls it, the roster is kept. */
+async function readyOffline<T>(page: Page, path: string): Promise<T> {
+	await page.goto(path);
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+	});
+	await page.reload();
+	await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+	await expect(page.locator('.freshness').getByText(/名单更新于|updated/)).toBeVisible();
+	return page.evaluate(async () => (await fetch('/api/sync/roster')).json() as Promise<T>);
+}
+
+interface VisitRoster {
+	visits: {
+		villages: Record<string, string>;
+		households: { id: string; headName: string; openWarnings: string[] }[];
+	};
+}
+
+test('a grid member records a visit offline that becomes a warning after sync', async ({
+	page,
+	context,
+	browser
+}) => {
+	await signIn(page, 'grid', 'weixian-grid');
+	const roster = await readyOffline<VisitRoster>(page, '/field/visit');
+	const all = roster.visits.households;
+	// A household with no open warning whose head's name starts no other's: one row to tap.
+	const household = all.find(
+		(h) =>
+			h.headName &&
+			h.openWarnings.length === 0 &&
+			all.filter((o) => o.headName.startsWith(h.headName)).length === 1
+	);
+	expect(household).toBeDefined();
+	const name = household!.headName;
+	const note = `屋顶漏雨，老人腿摔伤了（离线走访 ${Date.now()}）`;
+
+	await context.setOffline(true);
+	await page.close();
+	const tab = await context.newPage();
+	await tab.goto('/field/visit');
+	await expect(tab.getByRole('heading', { name: '入户走访（没有网络也能用）' })).toBeVisible();
+	await tab.getByLabel(/找农户/).fill(name);
+	await tab.locator('button.household').filter({ hasText: name }).click();
+	await expect(tab.getByRole('heading', { name })).toBeVisible();
+	await tab.getByLabel(/家里有什么变化/).fill('老人摔伤，看病花了三千多');
+	await tab.getByLabel('情况不好，要报预警').check();
+	await tab.getByLabel(/预警说明/).fill(note);
+	await tab.getByRole('button', { name: '保存走访' }).click();
+	await expect(tab.getByText(`已存到手机：${name} 家`)).toBeVisible();
+	await pendingShown(tab, 1);
+	await tab.close();
+
+	// Reopened, still offline: the visit waits on the phone.
+	const again = await context.newPage();
+	await again.goto('/field/outbox');
+	await pendingShown(again, 1);
+	await expect(again.getByText(`${name} 家`)).toBeVisible();
+
+	await context.setOffline(false);
+	await expect(again.locator('.outbox-badge')).toHaveCount(0, { timeout: 20_000 });
+	await expect(again.getByText('这台手机上的记录都已经发送了。')).toBeVisible();
+
+	// The township's queue has it: a visit warning for this household, with the note.
+	const staff = await (
+		await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': '192.0.2.61' } })
+	).newPage();
+	await signInAsStaff(staff);
+	await staff.goto('/warnings?kind=visit&status=open', { waitUntil: 'networkidle' });
+	const item = staff.locator('a[href^="/warnings/"]').filter({ hasText: name });
+	await expect(item).toHaveCount(1);
+	await expect(item).toContainText('走访发现');
+	await item.click();
+	await expect(staff.getByText(note).first()).toBeVisible();
+	await staff.context().close();
+});
+
+interface PlotRoster {
+	plots: {
+		villages: Record<string, string>;
+		households: { id: string; householdNumber: string; headName: string; villageCode: string }[];
+	};
+}
+
+/** The plots the server holds in a village (the online list's count). */
+async function plotCount(page: Page, villageCode: string): Promise<number> {
+	const query = new URLSearchParams({
+		township: villageCode.slice(0, 9),
+		village: villageCode,
+		status: 'all'
+	});
+	await page.goto(`/planting/plots?${query}`, { waitUntil: 'networkidle' });
+	return Number(/共 (\d+) 块/.exec(await page.locator('p.count').innerText())?.[1]);
+}
+
+test('a plot recorded offline is recorded exactly once when the network returns', async ({
+	page,
+	context
+}) => {
+	await signInAsStaff(page);
+	const roster = await readyOffline<PlotRoster>(page, '/field/plots');
+	const household = roster.plots.households[3];
+	const before = await plotCount(page, household.villageCode);
+
+	await context.setOffline(true);
+	await page.close();
+	const tab = await context.newPage();
+	await tab.goto('/field/plots');
+	await expect(tab.getByRole('heading', { name: '登记地块（没有网络也能用）' })).toBeVisible();
+	const search = tab.getByLabel(/找种植户/);
+	// A surname finds many households: none is chosen until one is tapped.
+	await search.fill(household.headName.slice(0, 1));
+	await expect(
+		tab.getByRole('status').filter({ hasText: /找到 \d+ 户，请点一下是哪一户/ })
+	).toBeVisible();
+	await search.press('Enter');
+	await expect(tab.getByLabel('面积（亩）')).toHaveCount(0);
+	// The household number finds the one household.
+	await search.fill(household.householdNumber);
+	await expect(tab.locator('button.household')).toHaveCount(1);
+	await tab.locator('button.household').click();
+	await expect(tab.getByLabel('地块所在村')).toHaveValue(household.villageCode);
+	await tab.getByLabel('面积（亩）').fill('1,5');
+	await tab.getByRole('button', { name: '存到手机' }).click();
+	await expect(tab.getByText(/逗号|小数点/).first()).toBeVisible();
+	await tab.getByLabel('面积（亩）').fill('1.25');
+	await tab.getByLabel('备注').fill('村东河边，金银花二年苗');
+	await tab.getByRole('button', { name: '存到手机' }).click();
+	await expect(tab.getByText(`已存到手机：${household.headName}家`)).toBeVisible();
+	await expect(tab.getByTestId('day-entries').getByText('未发送')).toHaveCount(1);
+	await pendingShown(tab, 1);
+	await tab.screenshot({ path: 'test-results/offline-plot-360.png', fullPage: true });
+	await tab.close();
+
+	const again = await context.newPage();
+	await again.goto('/field/plots');
+	await pendingShown(again, 1);
+	await context.setOffline(false);
+	await expect(again.locator('.outbox-badge')).toHaveCount(0, { timeout: 20_000 });
+	await expect(again.getByTestId('day-entries').getByText('已发送')).toHaveCount(1);
+	expect(await plotCount(again, household.villageCode)).toBe(before + 1);
+});
+
+test('a person who chose English sees the field screens in English, offline too', async ({
+	page,
+	context
+}) => {
+	await signInAsStaff(page);
+	await readyOffline(page, '/field/plots');
+	await context.addCookies([{ name: 'PARAGLIDE_LOCALE', value: 'en', url: page.url() }]);
+	await context.setOffline(true);
+	await page.close();
+	const tab = await context.newPage();
+	await tab.goto('/field/plots');
+	await expect(tab.getByRole('heading', { name: 'Record a plot (works offline)' })).toBeVisible();
+	await expect(tab.locator('html')).toHaveAttribute('lang', 'en');
+	await expect(tab.getByLabel(/Find the household/)).toBeVisible();
+	await tab.screenshot({ path: 'test-results/offline-plot-en-360.png', fullPage: true });
+	await tab.goto('/field/weigh');
+	await expect(tab.getByRole('heading', { name: 'Weighing (works offline)' })).toBeVisible();
+	await expect(tab.getByText('过秤')).toHaveCount(0);
+});

@@ -299,6 +299,33 @@ describe('the roster a phone keeps', () => {
 	});
 });
 
+describe('the plot roster of a staff phone', () => {
+	it('holds the households of the staff’s townships with names and last 4 only', async () => {
+		const roster = await buildRoster(database.db, staff, TODAY);
+		const plotRoster = roster.plots;
+		expect(plotRoster).not.toBeNull();
+		const ids = plotRoster?.households.map((h) => h.id) ?? [];
+		expect(ids).toContain(world.households.inScope);
+		expect(ids).not.toContain(world.households.outOfScope);
+		const inTownships = (code: string) => staff.townshipCodes.includes(code.slice(0, 9));
+		expect(plotRoster?.households.every((h) => inTownships(h.villageCode))).toBe(true);
+		expect(Object.keys(plotRoster?.villages ?? {}).every(inTownships)).toBe(true);
+		const household = plotRoster?.households.find((h) => h.id === world.households.inScope);
+		expect(household?.people.length).toBeGreaterThan(0);
+		expect(household?.people.every((p) => /^[\dX]{4}$/.test(p.idTail))).toBe(true);
+		expect(household?.headName).toBe(household?.people[0].name);
+		expect(JSON.stringify(plotRoster)).not.toMatch(/\d{17}[\dX]/);
+		expect(plotRoster?.seedlingsPerMu).toBeGreaterThan(0);
+	});
+
+	it('is not kept by the phones of grid members or factory owners', async () => {
+		const grid = (await actorFor(database.db, world.userIds.gridIn)).user;
+		const owner = (await actorFor(database.db, world.userIds.owner)).user;
+		expect((await buildRoster(database.db, grid, TODAY)).plots).toBeNull();
+		expect((await buildRoster(database.db, owner, TODAY)).plots).toBeNull();
+	});
+});
+
 describe('a home visit from the outbox', () => {
 	it('records the visit and its warning once, however often the phone sends it', async () => {
 		const { homeVisits, warnings } = await import('../../src/lib/server/warnings/schema');

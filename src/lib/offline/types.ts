@@ -23,6 +23,14 @@ export interface RosterPicker {
 	adultOn?: string;
 }
 
+export interface RosterPlotHousehold {
+	id: string;
+	householdNumber: string;
+	headName: string;
+	villageCode: string;
+	people: { name: string; idTail: string }[];
+}
+
 export interface RosterStation {
 	id: string;
 	name: string;
@@ -41,6 +49,11 @@ export interface Roster {
 		ceilingGrams: number;
 		villages: Record<string, string>;
 		pickers: RosterPicker[];
+	} | null;
+	plots: {
+		seedlingsPerMu: number;
+		villages: Record<string, string>;
+		households: RosterPlotHousehold[];
 	} | null;
 	visits: {
 		villages: Record<string, string>;

@@ -8,7 +8,7 @@ import { canSeeHousehold } from '../auth/scope';
 import { divisions } from '../divisions/schema';
 import { DomainError, type FieldIssue } from '../errors';
 import { HEAD_OF_HOUSEHOLD, households, members } from '../households/schema';
-import { parseMu, seedlingsFor } from '../../planting';
+import { MAX_PLOT_HUNDREDTHS, parseMu, seedlingsFor } from '../../planting';
 import { numberIssue } from '../input';
 import { canReachVillage, requireProgramStaff, villageScope } from './access';
 import { isDate, parseCount, text } from './common';
@@ -17,8 +17,7 @@ import { plantingSeasons, plantingSubsidies, plotMeasurements, plots } from './s
 
 export type Plot = typeof plots.$inferSelect;
 
-/** Plots bigger than this are a typing mistake (one household's land, in hundredths). */
-export const MAX_PLOT_HUNDREDTHS = 50_000;
+export { MAX_PLOT_HUNDREDTHS };
 
 export interface PlotListItem {
 	id: string;

@@ -2,12 +2,12 @@ import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import type { UserActor } from '../auth/actor';
 import { divisions } from '../divisions/schema';
-import { households, members } from '../households/schema';
+import { HEAD_OF_HOUSEHOLD, households, members } from '../households/schema';
 import { getCountySettings } from '../settings';
 import { ageOn, yearsBefore } from '../households/find-people';
 import { requireProgramStaff, villageScope } from './access';
 import { listStations, type StationView } from './stations';
-import { currentSeason } from './seasons';
+import { currentSeason, SEASON_DEFAULTS } from './seasons';
 import { pickingEntries } from './schema';
 
 // What a weighing station's phone keeps for a day without signal: the minimum to find a
@@ -129,5 +129,87 @@ export async function pickerRoster(db: Db, actor: UserActor, today: string): Pro
 		ceilingGrams: settings.weighInCeilingGrams,
 		villages,
 		pickers
+	};
+}
+
+/** A household a plot may be recorded for, as the phone keeps it. */
+export interface RosterPlotHousehold {
+	id: string;
+	householdNumber: string;
+	/** The head of household's name (or the first current member's). */
+	headName: string;
+	villageCode: string;
+	/** Its current people, for finding the household by anyone's name or last 4. */
+	people: { name: string; idTail: string }[];
+}
+
+export interface PlotRoster {
+	/** The default of the plot form's seedlings (area × this), as the online form says. */
+	seedlingsPerMu: number;
+	/** Every village of the actor's townships: a plot may lie in another village. */
+	villages: Record<string, string>;
+	households: RosterPlotHousehold[];
+}
+
+/**
+ * What a staff phone keeps to record plots without signal: the households of the actor's
+ * townships (an admin: the county) with their people's names and last 4 ID characters.
+ */
+export async function plotRoster(db: Db, actor: UserActor, today: string): Promise<PlotRoster> {
+	requireProgramStaff(actor);
+	const [season, villageRows, people] = await Promise.all([
+		currentSeason(db, actor.countyId, today),
+		db
+			.select({ code: divisions.code, name: divisions.name })
+			.from(divisions)
+			.where(and(eq(divisions.level, 'village'), villageScope(actor, divisions.code)))
+			.orderBy(asc(divisions.code)),
+		db
+			.select({
+				householdId: households.id,
+				householdNumber: households.householdNumber,
+				villageCode: households.villageCode,
+				name: members.name,
+				idNumber: members.idNumber
+			})
+			.from(households)
+			.innerJoin(
+				members,
+				and(
+					eq(members.countyId, households.countyId),
+					eq(members.householdId, households.id),
+					eq(members.current, true)
+				)
+			)
+			.where(
+				and(eq(households.countyId, actor.countyId), villageScope(actor, households.villageCode))
+			)
+			.orderBy(
+				asc(households.villageCode),
+				asc(households.householdNumber),
+				asc(households.id),
+				sql`${members.relation} <> ${HEAD_OF_HOUSEHOLD}`,
+				asc(members.birthDate)
+			)
+	]);
+	const list: RosterPlotHousehold[] = [];
+	for (const p of people) {
+		let last = list.at(-1);
+		if (last?.id !== p.householdId) {
+			last = {
+				id: p.householdId,
+				householdNumber: p.householdNumber,
+				headName: p.name,
+				villageCode: p.villageCode,
+				people: []
+			};
+			list.push(last);
+		}
+		last.people.push({ name: p.name, idTail: p.idNumber.slice(-4).toUpperCase() });
+	}
+	return {
+		seedlingsPerMu: season?.seedlingsPerMu ?? SEASON_DEFAULTS.seedlingsPerMu,
+		villages: Object.fromEntries(villageRows.map((v) => [v.code, v.name])),
+		households: list
 	};
 }

@@ -32,7 +32,7 @@ function phoneSheet(sheet: WageSheet): RosterWageSheet {
 		}))
 	};
 }
-import { pickerRoster, type PickerRoster } from '../planting/roster';
+import { pickerRoster, plotRoster, type PickerRoster, type PlotRoster } from '../planting/roster';
 import { visitRoster, type VisitRoster } from '../warnings/roster';
 
 /**
@@ -46,14 +46,16 @@ export interface Roster {
 	refreshedAt: string;
 	today: string;
 	picking: PickerRoster | null;
+	plots: PlotRoster | null;
 	visits: VisitRoster | null;
 	wages: RosterWageSheet[] | null;
 }
 
 export async function buildRoster(db: Db, actor: UserActor, today: string): Promise<Roster> {
 	const staff = actor.role === 'county_admin' || actor.role === 'township_staff';
-	const [picking, visits, wages] = await Promise.all([
+	const [picking, plots, visits, wages] = await Promise.all([
 		staff ? pickerRoster(db, actor, today) : null,
+		staff ? plotRoster(db, actor, today) : null,
 		actor.role === 'grid_member' ? visitRoster(db, actor) : null,
 		actor.role === 'factory_owner'
 			? Promise.all(
@@ -68,6 +70,7 @@ export async function buildRoster(db: Db, actor: UserActor, today: string): Prom
 		refreshedAt: new Date().toISOString(),
 		today,
 		picking,
+		plots,
 		visits,
 		wages
 	};

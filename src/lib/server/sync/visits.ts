@@ -1,14 +1,14 @@
+import { m } from '../../paraglide/messages';
 import { DomainError } from '../errors';
 import { recordVisit } from '../warnings/visits';
 import type { SyncHandler } from '.';
 
-// The offline visit form asks "见到人了吗" (yes/no); the online form lets the visitor write
-// whom they met. The record keeps words either way.
-const SEEN_WORDS = { yes: '见到家人', no: '家中无人' } as const;
-
+// The offline visit form asks whether the family was met (yes/no); the online form lets the
+// visitor write whom they met. The record keeps words either way, in the visitor's language
+// as the online form does.
 function seenWords(value: unknown): unknown {
-	if (value === true) return SEEN_WORDS.yes;
-	if (value === false) return SEEN_WORDS.no;
+	if (value === true) return m.sync_visit_seen_family();
+	if (value === false) return m.sync_visit_seen_nobody();
 	return value;
 }
 
