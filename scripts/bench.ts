@@ -906,3 +906,26 @@ export async function benchReevaluate(): Promise<void> {
 	}
 }
 
+/** The import bench: PGlite in memory, and PostgreSQL when BENCH_DATABASE_URL is set. */
+export async function benchImports(): Promise<void> {
+	const pglite = await openDatabase({ kind: 'memory' });
+	await benchImport('PGlite (embedded, in memory)', pglite);
+	await pglite.close();
+
+	const url = process.env.BENCH_DATABASE_URL;
+	if (url) {
+		const name = `levee_bench_${randomBytes(4).toString('hex')}`;
+		const admin = postgres(url, { max: 1, onnotice: () => {} });
+		await admin.unsafe(`create database ${name}`);
+		const target = new URL(url);
+		target.pathname = `/${name}`;
+		const pg = await openDatabase({ kind: 'postgres', url: target.toString() });
+		try {
+			await benchImport('PostgreSQL', pg);
+		} finally {
+			await pg.close();
+			await admin.unsafe(`drop database ${name} with (force)`);
+			await admin.end();
+		}
+	}
+}

@@ -133,6 +133,11 @@ export async function countyDatabase(serverUrl: string): Promise<County> {
 	};
 }
 
+/** The rows of db.execute on either driver (postgres.js: an array; PGlite: { rows }). */
+export function rowsOf<T>(result: unknown): T[] {
+	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
 function log(step: string, t0: number) {
 	console.log(`  county: ${step} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
@@ -157,12 +162,12 @@ async function countSizes(database: Database): Promise<Record<string, number>> {
 		const rows = await database.db.execute<{ n: number }>(
 			sql.raw(`select count(*)::int as n from ${table}`)
 		);
-		sizes[table] = Number(rows[0].n);
+		sizes[table] = Number(rowsOf<{ n: number }>(rows)[0].n);
 	}
 	const monitored = await database.db.execute<{ n: number }>(
 		sql`select count(*)::int as n from monitoring_records where status = 'monitored'`
 	);
-	sizes.monitored = Number(monitored[0].n);
+	sizes.monitored = Number(rowsOf<{ n: number }>(monitored)[0].n);
 	return sizes;
 }
 
@@ -212,7 +217,7 @@ insert into planting_seasons (county_id, id, year, first_year_subsidy_fen_per_mu
 	later_year_subsidy_fen_per_mu, picking_rate_fen_per_kg, seedlings_per_mu, starts_on, ends_on)
 values (${countyId}, gen_random_uuid(), 2026, 90000, 0, 100, 300, '2026-01-01', '2026-12-31')
 on conflict do nothing returning id`);
-	const seasonId = seasonRows[0]?.id;
+	const seasonId = rowsOf<{ id: string }>(seasonRows)[0]?.id;
 	if (!seasonId) throw new Error('a 2026 season already exists in the bench county');
 	await run(sql`
 insert into weighing_stations (county_id, id, name, village_code)
