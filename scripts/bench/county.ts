@@ -25,13 +25,8 @@ import { setMonitoringLine } from '../../src/lib/server/settings';
 import { createScheme } from '../../src/lib/server/insurance/schemes';
 import { runMaintenance } from '../../src/lib/server/db/maintenance';
 import { HEAD_OF_HOUSEHOLD } from '../../src/lib/server/households/schema';
-import {
-	TODAY,
-	generateLedger,
-	importSearchCounty,
-	prepareSearch,
-	type SearchWorld
-} from '../bench';
+import { GIVEN, SURNAMES, generateCountyCsv } from '../generate-county';
+import { TODAY, generateLedger, prepareSearch, type SearchWorld } from '../bench';
 
 export const COUNTY_HOUSEHOLDS = Number(process.env.BENCH_COUNTY_HOUSEHOLDS ?? 300_000);
 const FACTORIES = 156;
@@ -90,13 +85,14 @@ export async function countyDatabase(serverUrl: string): Promise<County> {
 	// Generation only: a crash loses the database, which is made again anyway.
 	await admin.unsafe(`alter database ${name} set synchronous_commit = off`);
 	const t0 = performance.now();
-	const database = await openDatabase({ kind: 'postgres', url, maxConnections: 2 });
+	// One connection: the generation's temporary tables live in its session.
+	const database = await openDatabase({ kind: 'postgres', url, maxConnections: 1 });
 	let world: SearchWorld;
 	let sizes: Record<string, number>;
 	try {
 		world = await prepareSearch(database);
-		await importSearchCounty(database, world, COUNTY_HOUSEHOLDS);
-		log(`households imported (${world.imported} households, ${world.people} people)`, t0);
+		await generateHouseholds(database, world, COUNTY_HOUSEHOLDS);
+		log(`households (${world.imported} households, ${world.people} people)`, t0);
 		// First: generateLedger writes only into an empty ledger.
 		await generateLedger(database, world.actor.countyId);
 		log('ledger', t0);
@@ -169,6 +165,78 @@ async function countSizes(database: Database): Promise<Record<string, number>> {
 	);
 	sizes.monitored = Number(rowsOf<{ n: number }>(monitored)[0].n);
 	return sizes;
+}
+
+const textArray = (values: readonly string[]) =>
+	sql.raw(`array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}]`);
+
+/**
+ * Households and people as the registry import writes them for the generated county file
+ * (scripts/generate-county.ts: the same numbers, phones, names and identity numbers, so
+ * the search's samples are found), in set-based SQL: households, members, their
+ * 'registered' membership events, a monitoring record for each household (a fifth
+ * monitored since 2024-03, marginal, at risk of illness) and the monitored ones' history.
+ */
+async function generateHouseholds(database: Database, world: SearchWorld, size: number) {
+	const db = database.db;
+	const countyId = world.actor.countyId;
+	const userId = world.actor.userId;
+	await db.execute(sql`
+create temporary table bench_households as
+select h, gen_random_uuid() as id, v.code as village_code
+from generate_series(0, ${size - 1}) h
+join (select code, (row_number() over (order by code) - 1)::int as n from divisions
+	where level = 'village' and code like '130434%') v
+	on v.n = h % (select count(*) from divisions where level = 'village' and code like '130434%')`);
+	await db.execute(sql`
+insert into households (county_id, id, household_number, village_code, phone)
+select ${countyId}, id, village_code || lpad(h::text, 6, '0'), village_code,
+	'1' || (3 + h % 7) || lpad(((h::bigint * 7919) % 1000000000)::text, 9, '0')
+from bench_households`);
+	// Person p of the file (households of 1–5 people in turn: 15 people every 5 households);
+	// its identity number as identityNumber(p, male) makes it, check character included.
+	await db.execute(sql`
+insert into members (county_id, id, household_id, name, id_number, sex, birth_date, relation, phone)
+select ${countyId}, gen_random_uuid(), hh.id,
+	(${textArray(SURNAMES)})[1 + hh.h % ${SURNAMES.length}] || (${textArray(GIVEN)})[1 + (hh.h + m) % ${GIVEN.length}],
+	f.first17 || substr('10X98765432', (select sum(substr(f.first17, i, 1)::int
+		* (array[7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])[i])
+		from generate_series(1, 17) i)::int % 11 + 1, 1),
+	case when m % 2 = 0 then 'male' else 'female' end, f.birth,
+	case when m = 0 then ${HEAD_OF_HOUSEHOLD} when m = 1 then '配偶' when m % 2 = 0 then '之子' else '之女' end,
+	case when m = 0 then '1' || (3 + hh.h % 7) || lpad(((hh.h::bigint * 7919) % 1000000000)::text, 9, '0') end
+from bench_households hh
+cross join generate_series(0, 4) m
+cross join lateral (select 15 * (hh.h / 5) + (hh.h % 5) * (hh.h % 5 + 1) / 2 + m as p) pn
+cross join lateral (select (date '1940-01-01' + (pn.p % 25000))::date as birth) b
+cross join lateral (select '130434' || to_char(b.birth, 'YYYYMMDD')
+	|| lpad((((pn.p / 25000) * 2 + case when m % 2 = 0 then 1 else 0 end) % 1000)::text, 3, '0') as first17,
+	b.birth) f
+where m < 1 + hh.h % 5`);
+	await db.execute(sql`
+insert into membership_events (county_id, id, household_id, member_id, kind, happened_on, recorded_by)
+select county_id, gen_random_uuid(), household_id, id, 'registered', ${TODAY}, ${userId}
+from members where county_id = ${countyId}`);
+	await db.execute(sql`
+insert into monitoring_records (county_id, household_id, category, status, monitored_since)
+select ${countyId}, id, case when h % 5 = 0 then 'marginal' else 'ordinary' end,
+	case when h % 5 = 0 then 'monitored' else 'not_monitored' end,
+	case when h % 5 = 0 then date '2024-03-01' end
+from bench_households`);
+	await db.execute(sql`
+insert into monitoring_history (county_id, id, household_id, happened_on, status, category, recorded_by)
+select ${countyId}, gen_random_uuid(), id, '2024-03-01', 'monitored', 'marginal', ${userId}
+from bench_households where h % 5 = 0`);
+	await db.execute(sql`
+insert into monitoring_risks (county_id, household_id, risk, written)
+select ${countyId}, id, 'illness', '因病' from bench_households where h % 5 = 0`);
+	await db.execute(sql`analyze households; analyze members`);
+	const [people] = rowsOf<{ n: number }>(
+		await db.execute(sql`select count(*)::int as n from members where county_id = ${countyId}`)
+	);
+	world.imported = size;
+	world.people = Number(people.n);
+	world.samples = (await generateCountyCsv(db, 0, 1)).samples;
 }
 
 /** Factories, picking, insurance and warnings, one set-based statement each. */
