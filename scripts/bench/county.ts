@@ -91,6 +91,7 @@ export async function countyDatabase(serverUrl: string): Promise<County> {
 	let sizes: Record<string, number>;
 	try {
 		world = await prepareSearch(database);
+		const secondary = await dropSecondaryIndexes(database);
 		await generateHouseholds(database, world, COUNTY_HOUSEHOLDS);
 		log(`households (${world.imported} households, ${world.people} people)`, t0);
 		// First: generateLedger writes only into an empty ledger.
@@ -98,6 +99,8 @@ export async function countyDatabase(serverUrl: string): Promise<County> {
 		log('ledger', t0);
 		await generatePrograms(database, world);
 		log('factories, picking, insurance, warnings', t0);
+		for (const definition of secondary) await database.db.execute(sql.raw(definition));
+		log(`${secondary.length} indexes made again after the load`, t0);
 		await database.db.execute(sql`delete from household_income_months`);
 		await database.db.execute(
 			sql`insert into household_income_months (county_id, household_id, month, kind, source, amount_fen, entries) ${INCOME_MONTHS_FROM_LEDGER}`
@@ -237,6 +240,31 @@ select ${countyId}, id, 'illness', '因病' from bench_households where h % 5 = 
 	world.imported = size;
 	world.people = Number(people.n);
 	world.samples = (await generateCountyCsv(db, 0, 1)).samples;
+}
+
+/** Tables the generation fills by the hundred thousand: their plain indexes are made after. */
+const BULK_TABLES = [
+	'members',
+	'membership_events',
+	'ledger_entries',
+	'picking_entries',
+	'factory_wages',
+	'monitoring_history'
+];
+
+/**
+ * Drops the bulk tables' secondary indexes (not primary keys, not unique constraints, which
+ * the load must respect) and returns their definitions, to be run again after the load.
+ */
+async function dropSecondaryIndexes(database: Database): Promise<string[]> {
+	const indexes = rowsOf<{ name: string; definition: string }>(
+		await database.db.execute(sql`
+select i.indexname as name, i.indexdef as definition from pg_indexes i
+where i.schemaname = 'public' and i.tablename in ${sql.raw(`(${BULK_TABLES.map((t) => `'${t}'`).join(', ')})`)}
+	and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`)
+	);
+	for (const index of indexes) await database.db.execute(sql.raw(`drop index "${index.name}"`));
+	return indexes.map((index) => index.definition);
 }
 
 /** Factories, picking, insurance and warnings, one set-based statement each. */
