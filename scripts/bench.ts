@@ -82,10 +82,10 @@ import {
 import { getCountySettings, setMonitoringLine } from '../src/lib/server/settings';
 import { longRunning } from '../src/lib/server/db/long';
 
-const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 100_000);
-const TODAY = '2026-11-29';
+export const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 100_000);
+export const TODAY = '2026-11-29';
 
-async function benchImport(label: string, database: Database): Promise<void> {
+export async function benchImport(label: string, database: Database): Promise<void> {
 	await runMigrations(database);
 	await loadCountyDivisions(database.db, systemActor('bench'), '130434');
 	const username = `bench${randomBytes(3).toString('hex')}`;
@@ -136,17 +136,17 @@ const PICKING_ENTRIES = Number(process.env.BENCH_PICKING_ENTRIES ?? 5_000);
 const PICKING_CONCURRENCY = Number(process.env.BENCH_PICKING_CONCURRENCY ?? 12);
 const PICKING_PICKERS = 1_000;
 const WARM_UP = 200;
-const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
-const STAFF = { username: 'benchstaff', password: 'bench-staff-password-7' };
+export const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
+export const STAFF = { username: 'benchstaff', password: 'bench-staff-password-7' };
 
-interface PickingWorld {
+export interface PickingWorld {
 	stationId: string;
 	memberIds: string[];
 	pickedOn: string;
 }
 
 /** A county with a season, a station, a thousand registered pickers and a staff account. */
-async function preparePicking(database: Database): Promise<PickingWorld> {
+export async function preparePicking(database: Database): Promise<PickingWorld> {
 	await runMigrations(database);
 	const db = database.db;
 	const { userId } = await createFirstAdmin(db, {
@@ -220,7 +220,7 @@ async function preparePicking(database: Database): Promise<PickingWorld> {
 	return { stationId, memberIds: memberRows.map((m) => m.id), pickedOn };
 }
 
-async function ensureBuilt(): Promise<void> {
+export async function ensureBuilt(): Promise<void> {
 	if (process.env.BENCH_BUILD !== '1' && existsSync('build/index.js')) return;
 	console.log('picking: building the server (vite build)…');
 	const built = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], {
@@ -229,7 +229,7 @@ async function ensureBuilt(): Promise<void> {
 	if (built.status !== 0) throw new Error('vite build failed');
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = createServer();
 		server.once('error', reject);
@@ -240,9 +240,9 @@ async function freePort(): Promise<number> {
 	});
 }
 
-async function startServer(
+export async function startServer(
 	env: Record<string, string>
-): Promise<{ origin: string; stop: () => Promise<void> }> {
+): Promise<{ origin: string; pid: number; stop: () => Promise<void> }> {
 	const port = await freePort();
 	const origin = `http://127.0.0.1:${port}`;
 	// BENCH_SERVER_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to look inside the server.
@@ -272,6 +272,7 @@ async function startServer(
 	}
 	return {
 		origin,
+		pid: child.pid ?? 0,
 		stop: async () => {
 			child.kill('SIGTERM');
 			await Promise.race([exited, sleep(5_000)]);
@@ -281,7 +282,7 @@ async function startServer(
 }
 
 /** Signs in through the login form, as a phone would, and returns the session cookie. */
-async function signInCookie(origin: string, account = STAFF): Promise<string> {
+export async function signInCookie(origin: string, account = STAFF): Promise<string> {
 	const body = new URLSearchParams({
 		identifier: account.username,
 		password: account.password,
@@ -301,7 +302,13 @@ async function signInCookie(origin: string, account = STAFF): Promise<string> {
 	return cookie;
 }
 
-async function postEntries(origin: string, cookie: string, world: PickingWorld, total: number) {
+export async function postEntries(
+	origin: string,
+	cookie: string,
+	world: PickingWorld,
+	total: number,
+	concurrency = PICKING_CONCURRENCY
+) {
 	let next = 0;
 	let created = 0;
 	let failed = 0;
@@ -328,7 +335,7 @@ async function postEntries(origin: string, cookie: string, world: PickingWorld, 
 		}
 	};
 	const t0 = performance.now();
-	await Promise.all(Array.from({ length: PICKING_CONCURRENCY }, worker));
+	await Promise.all(Array.from({ length: concurrency }, worker));
 	const seconds = (performance.now() - t0) / 1000;
 	latencies.sort((a, b) => a - b);
 	const pct = (p: number) =>
@@ -336,7 +343,7 @@ async function postEntries(origin: string, cookie: string, world: PickingWorld, 
 	return { created, failed, seconds, p50: pct(0.5), p95: pct(0.95) };
 }
 
-async function countEntries(database: Database): Promise<number> {
+export async function countEntries(database: Database): Promise<number> {
 	const [row] = await database.db.select({ n: count() }).from(pickingEntries);
 	return row.n;
 }
@@ -377,7 +384,7 @@ async function benchPickingOn(
 	);
 }
 
-async function reachable(url: string): Promise<boolean> {
+export async function reachable(url: string): Promise<boolean> {
 	const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 3 });
 	try {
 		await client`select 1`;
@@ -389,7 +396,7 @@ async function reachable(url: string): Promise<boolean> {
 	}
 }
 
-async function benchPicking(): Promise<void> {
+export async function benchPicking(): Promise<void> {
 	await ensureBuilt();
 	const url = process.env.BENCH_DATABASE_URL ?? ((await reachable(DEFAULT_PG)) ? DEFAULT_PG : null);
 	if (url) {
@@ -436,14 +443,14 @@ const SEARCH_PGLITE_SIZES = sizes(process.env.BENCH_SEARCH_HOUSEHOLDS, [20_000])
 const SEARCH_PG_SIZES = sizes(process.env.BENCH_SEARCH_PG_HOUSEHOLDS, [20_000, 300_000]);
 const SEARCH_REPEATS = Number(process.env.BENCH_SEARCH_REPEATS ?? 20);
 const IMPORT_CHUNK = 50_000;
-const SEARCH_ADMIN = { username: 'benchcounty', password: 'bench-county-password-9' };
+export const SEARCH_ADMIN = { username: 'benchcounty', password: 'bench-county-password-9' };
 
 interface SearchKind {
 	label: string;
 	filter: HouseholdFilter;
 }
 
-function searchKinds(samples: GeneratedCounty['samples']): SearchKind[] {
+export function searchKinds(samples: GeneratedCounty['samples']): SearchKind[] {
 	return [
 		{ label: 'surname 李 (one character)', filter: { query: '李' } },
 		{ label: 'name start 李红', filter: { query: '李红' } },
@@ -458,14 +465,14 @@ function searchKinds(samples: GeneratedCounty['samples']): SearchKind[] {
 	];
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
 
-const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`.padStart(9);
+export const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`.padStart(9);
 
-interface SearchWorld {
+export interface SearchWorld {
 	actor: UserActor;
 	samples: GeneratedCounty['samples'];
 	imported: number;
@@ -473,7 +480,7 @@ interface SearchWorld {
 	importSeconds: number;
 }
 
-function searchActor(userId: string, countyId: string): UserActor {
+export function searchActor(userId: string, countyId: string): UserActor {
 	return {
 		userId,
 		label: 'bench',
@@ -488,7 +495,7 @@ function searchActor(userId: string, countyId: string): UserActor {
 }
 
 /** A county with its first admin; households are added by importSearchCounty. */
-async function prepareSearch(database: Database): Promise<SearchWorld> {
+export async function prepareSearch(database: Database): Promise<SearchWorld> {
 	await runMigrations(database);
 	// A county kept from an earlier run (BENCH_KEEP=1): its admin and households are reused.
 	const [kept] = await database.db
@@ -528,7 +535,7 @@ async function prepareSearch(database: Database): Promise<SearchWorld> {
 }
 
 /** Imports households up to `size` through the import functions, in files of 50,000. */
-async function importSearchCounty(database: Database, world: SearchWorld, size: number) {
+export async function importSearchCounty(database: Database, world: SearchWorld, size: number) {
 	for (let from = world.imported; from < size; from += IMPORT_CHUNK) {
 		const to = Math.min(size, from + IMPORT_CHUNK);
 		const file = await generateCountyCsv(database.db, from, to);
@@ -657,7 +664,7 @@ async function benchSearchOn(label: string, kind: 'postgres' | 'pglite', target:
 	await database.close();
 }
 
-async function benchSearch(): Promise<void> {
+export async function benchSearch(): Promise<void> {
 	await ensureBuilt();
 	const on = process.env.BENCH_SEARCH_ON;
 	if (on !== 'postgres') {
@@ -704,7 +711,7 @@ async function benchSearch(): Promise<void> {
 const SYNC_ENTRIES = Number(process.env.BENCH_SYNC_ENTRIES ?? 1_000);
 const SYNC_BATCH = 50;
 
-async function benchSync(): Promise<void> {
+export async function benchSync(): Promise<void> {
 	await ensureBuilt();
 	const dir = mkdtempSync(join(tmpdir(), 'levee-bench-sync-'));
 	try {
@@ -783,7 +790,7 @@ const REEVALUATE_HOUSEHOLDS = Number(process.env.BENCH_REEVALUATE_HOUSEHOLDS ?? 
  * About 11 entries per household from January last year to today, deterministic per
  * household (a hash of its id picks its profile), written in one statement per month.
  */
-async function generateLedger(database: Database, countyId: string): Promise<number> {
+export async function generateLedger(database: Database, countyId: string): Promise<number> {
 	const [{ n }] = await database.db
 		.select({ n: count() })
 		.from(ledgerEntries)
@@ -872,7 +879,7 @@ async function benchReevaluateOn(label: string, target: string) {
 	}
 }
 
-async function benchReevaluate(): Promise<void> {
+export async function benchReevaluate(): Promise<void> {
 	const url = process.env.BENCH_DATABASE_URL ?? ((await reachable(DEFAULT_PG)) ? DEFAULT_PG : null);
 	if (!url) {
 		console.log('reevaluate: skipped (no BENCH_DATABASE_URL and nothing on 127.0.0.1:5432)');
@@ -899,20 +906,8 @@ async function benchReevaluate(): Promise<void> {
 	}
 }
 
-const only = process.env.BENCH_ONLY;
-if (only === 'sync') {
-	await benchSync();
-	process.exit(0);
-}
-if (only === 'reevaluate') {
-	await benchReevaluate();
-	process.exit(0);
-}
-if (only === 'search') {
-	await benchSearch();
-	process.exit(0);
-}
-if (only !== 'picking') {
+/** The import bench: PGlite in memory, and PostgreSQL when BENCH_DATABASE_URL is set. */
+export async function benchImports(): Promise<void> {
 	const pglite = await openDatabase({ kind: 'memory' });
 	await benchImport('PGlite (embedded, in memory)', pglite);
 	await pglite.close();
@@ -934,6 +929,3 @@ if (only !== 'picking') {
 		}
 	}
 }
-
-if (only !== 'import') await benchPicking();
-if (!only) await benchSearch();

@@ -1,4 +1,4 @@
-import { mkdirSync, accessSync, constants } from 'node:fs';
+import { appendFileSync, mkdirSync, accessSync, constants } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -66,12 +66,31 @@ async function openPostgres(
 			`PostgreSQL ${describePostgresTarget(url)} is not reachable: ${describeConnectionError(error)}`
 		);
 	}
-	const db = drizzlePostgres({ client, ...DRIZZLE_OPTIONS }) as unknown as Db;
+	const db = drizzlePostgres({
+		client,
+		...DRIZZLE_OPTIONS,
+		logger: sqlCaptureLogger(process.env.LEVEE_BENCH_SQL_CAPTURE)
+	}) as unknown as Db;
 	return {
 		db,
 		driver: 'postgres',
 		ping: () => pingDb(db),
 		close: () => client.end({ timeout: 5 })
+	};
+}
+
+/**
+ * The bench's window into the server (npm run bench, scripts/bench/capture.ts): with
+ * LEVEE_BENCH_SQL_CAPTURE set to a file, every statement and its parameters are appended
+ * to it as one JSON line, so the bench can replay exactly the SQL a page ran and time it
+ * bare. Off (no logger) unless the variable is set; never set in production.
+ */
+function sqlCaptureLogger(file: string | undefined) {
+	if (!file) return undefined;
+	return {
+		logQuery(query: string, params: unknown[]) {
+			appendFileSync(file, JSON.stringify({ query, params }) + '\n');
+		}
 	};
 }
 
