@@ -148,6 +148,7 @@ export const AUDIT_ACTIONS = [
 	'factories.owner_add',
 	'factories.owner_remove',
 	'factories.export',
+	'reports.export',
 	'jobs.hire',
 	'jobs.leave',
 	'jobs.correct',

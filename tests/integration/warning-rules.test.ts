@@ -1,6 +1,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inTransaction, onBeforeCommit, type Database } from '../../src/lib/server/db';
+import { addToIncomeMonths } from '../../src/lib/server/income/months';
 import { newId } from '../../src/lib/server/db/ids';
 import { systemActor, type UserActor } from '../../src/lib/server/auth/actor';
 import { auditLog } from '../../src/lib/server/audit/schema';
@@ -449,18 +450,23 @@ describe('the nightly rules', () => {
 		const id = await household(2);
 		// Wages of the three earlier months, written as they were months ago (no rules then).
 		const [first, second, third] = dropMonths(TODAY);
-		await database.db.insert(ledgerEntries).values(
-			[first, second, third].map((month) => ({
-				countyId,
-				id: newId(),
-				householdId: id,
-				businessDate: `${month}-28`,
-				amountFen: 300_000,
-				kind: 'wage' as const,
-				subtype: 'factory_wage',
-				source: 'manual' as const
-			}))
-		);
+		const rows = [first, second, third].map((month) => ({
+			countyId,
+			id: newId(),
+			householdId: id,
+			businessDate: `${month}-28`,
+			amountFen: 300_000,
+			kind: 'wage' as const,
+			subtype: 'factory_wage',
+			source: 'manual' as const
+		}));
+		await inTransaction(database.db, async (tx) => {
+			await tx.insert(ledgerEntries).values(rows);
+			await addToIncomeMonths(
+				tx,
+				rows.map((r) => ({ ...r, entries: 1 }))
+			);
+		});
 		expect(await kindsOf(id)).toEqual([]);
 		await runRulesForCounty(database.db, countyId, TODAY);
 		const drop = (await warningsOf(id)).find((w) => w.kind === 'income_drop');

@@ -26,8 +26,8 @@ function lastDayOf(firstOfMonth: string): string {
 /** Each month from the first to the last (firsts of month), as 'YYYY-MM'. */
 export function monthsBetween(firstMonth: string, lastMonth: string): string[] {
 	const out: string[] = [];
-	for (let m = firstMonth; m <= lastMonth && out.length < 120; m = shiftMonth(m, 1))
-		out.push(m.slice(0, 7));
+	for (let month = firstMonth; month <= lastMonth && out.length < 120; month = shiftMonth(month, 1))
+		out.push(month.slice(0, 7));
 	return out;
 }
 

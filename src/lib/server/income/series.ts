@@ -1,18 +1,20 @@
 import { and, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { ledgerEntries } from './schema';
+import { householdIncomeMonths, ledgerEntries } from './schema';
 
 // Set-based readings of the ledger for many households at once (the monitoring rules run
 // over a 5,000-line payment sheet or a whole county): one grouped query per 5,000 households.
 
 const CHUNK = 5000;
 
-/** Net income of an entry: income kinds count, production costs subtract, large expenses not. */
-const NET_AMOUNT = sql<number>`case ${ledgerEntries.kind} when 'large_expense' then 0 when 'production_cost' then -${ledgerEntries.amountFen} else ${ledgerEntries.amountFen} end`;
+/** Net income of a month's summary row: income kinds count, costs subtract, large expenses not. */
+const MONTH_NET = sql<number>`case ${householdIncomeMonths.kind} when 'large_expense' then 0 when 'production_cost' then -${householdIncomeMonths.amountFen} else ${householdIncomeMonths.amountFen} end`;
 
 /**
  * Net income per household and calendar month ('2026-10') for the months from `fromMonth`
  * up to, not including, `toMonth` (both 'YYYY-MM'). Months without entries are absent.
+ * Read from the monthly summary kept with each posting, not the ledger: the nightly rules
+ * ask this of every household of the county.
  */
 export async function monthlyNetIncomes(
 	db: Db,
@@ -24,23 +26,23 @@ export async function monthlyNetIncomes(
 	const result = new Map<string, Map<string, number>>();
 	for (let i = 0; i < householdIds.length; i += CHUNK) {
 		const ids = householdIds.slice(i, i + CHUNK);
-		const month = sql<string>`to_char(${ledgerEntries.businessDate}, 'YYYY-MM')`;
+		const month = sql<string>`to_char(${householdIncomeMonths.month}, 'YYYY-MM')`;
 		const rows = await db
 			.select({
-				householdId: ledgerEntries.householdId,
+				householdId: householdIncomeMonths.householdId,
 				month,
-				netFen: sql<string>`coalesce(sum(${NET_AMOUNT}), 0)`
+				netFen: sql<string>`coalesce(sum(${MONTH_NET}), 0)`
 			})
-			.from(ledgerEntries)
+			.from(householdIncomeMonths)
 			.where(
 				and(
-					eq(ledgerEntries.countyId, countyId),
-					inArray(ledgerEntries.householdId, ids),
-					gte(ledgerEntries.businessDate, `${fromMonth}-01`),
-					lt(ledgerEntries.businessDate, `${toMonth}-01`)
+					eq(householdIncomeMonths.countyId, countyId),
+					inArray(householdIncomeMonths.householdId, ids),
+					gte(householdIncomeMonths.month, `${fromMonth}-01`),
+					lt(householdIncomeMonths.month, `${toMonth}-01`)
 				)
 			)
-			.groupBy(ledgerEntries.householdId, month);
+			.groupBy(householdIncomeMonths.householdId, month);
 		for (const row of rows) {
 			let months = result.get(row.householdId);
 			if (!months) result.set(row.householdId, (months = new Map()));
