@@ -105,6 +105,9 @@ test('each role signs in to its own home and sees only its navigation', async ({
 	page,
 	browser
 }) => {
+	// Five sign-ins (each an argon2id check) and two dashboards: more than the default 30 s
+	// on a busy 2-core machine.
+	test.setTimeout(90_000);
 	await signIn(page, ADMIN.username, ADMIN.password);
 	await expect(page.getByRole('heading', { name: '全县防返贫看板', level: 1 })).toBeVisible();
 	await expect(page.getByRole('heading', { name: '魏县（130434）' })).toBeVisible();
