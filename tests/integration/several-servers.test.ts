@@ -28,7 +28,8 @@ describe.skipIf(!url)('several app servers on one PostgreSQL', () => {
 			const [{ n }] = await check<{ n: number }[]>`
 				select count(*)::int as n from drizzle.__drizzle_migrations`;
 			const [{ held }] = await check<{ held: number }[]>`
-				select count(*)::int as held from pg_locks where locktype = 'advisory'`;
+				select count(*)::int as held from pg_locks where locktype = 'advisory'
+					and database = (select oid from pg_database where datname = current_database())`;
 			await check.end();
 			expect(n).toBeGreaterThan(10);
 			expect(held).toBe(0);
@@ -38,4 +39,30 @@ describe.skipIf(!url)('several app servers on one PostgreSQL', () => {
 			await admin.end();
 		}
 	});
+
+	it('migrates with a pool of one connection (the bench generation uses one)', async () => {
+		const name = `levee_test_${randomBytes(6).toString('hex')}`;
+		const admin = postgres(url!, { max: 1, onnotice: () => {} });
+		await admin.unsafe(`create database ${name}`);
+		const target = new URL(url!);
+		target.pathname = `/${name}`;
+		const server = await openDatabase({
+			kind: 'postgres',
+			url: target.toString(),
+			maxConnections: 1
+		});
+		try {
+			// Before the fix the lock took the pool's only connection and this never finished.
+			await runMigrations(server);
+			const check = postgres(target.toString(), { max: 1, onnotice: () => {} });
+			const [{ n }] = await check<{ n: number }[]>`
+				select count(*)::int as n from drizzle.__drizzle_migrations`;
+			await check.end();
+			expect(n).toBeGreaterThan(10);
+		} finally {
+			await server.close();
+			await admin.unsafe(`drop database if exists ${name} with (force)`);
+			await admin.end();
+		}
+	}, 60_000);
 });

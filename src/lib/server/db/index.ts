@@ -18,6 +18,12 @@ export type Driver = 'pglite' | 'postgres';
 export interface Database {
 	db: Db;
 	driver: Driver;
+	/**
+	 * PostgreSQL only: runs `work` while this process holds a session-level advisory lock,
+	 * taken on a connection of its own (outside the pool, so a pool of one connection can
+	 * still do the work).
+	 */
+	whileLocked?: (key: number, work: () => Promise<void>) => Promise<void>;
 	/** True when the database answers a trivial query. */
 	ping(): Promise<boolean>;
 	close(): Promise<void>;
@@ -74,6 +80,19 @@ async function openPostgres(
 	return {
 		db,
 		driver: 'postgres',
+		whileLocked: async (key, work) => {
+			const lockClient = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+			try {
+				await lockClient`select pg_advisory_lock(${key})`;
+				try {
+					await work();
+				} finally {
+					await lockClient`select pg_advisory_unlock(${key})`;
+				}
+			} finally {
+				await lockClient.end({ timeout: 5 });
+			}
+		},
 		ping: () => pingDb(db),
 		close: () => client.end({ timeout: 5 })
 	};

@@ -2,7 +2,6 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import type { Sql } from 'postgres';
 import { projectPath } from '../paths';
 import type { Database } from './index';
 import { StartupError, describeConnectionError } from './errors';
@@ -20,8 +19,9 @@ export async function runMigrations(
 		if (database.driver === 'pglite') {
 			await migratePglite(database.db as unknown as PgliteDatabase, config);
 		} else {
-			const db = database.db as unknown as PostgresJsDatabase & { $client: Sql };
-			await whileHoldingMigrationLock(db.$client, () => migratePostgres(db, config));
+			const db = database.db as unknown as PostgresJsDatabase;
+			const run = () => migratePostgres(db, config);
+			await (database.whileLocked ? database.whileLocked(MIGRATION_LOCK, run) : run());
 		}
 	} catch (error) {
 		const cause = error instanceof Error && error.cause ? error.cause : error;
@@ -31,25 +31,11 @@ export async function runMigrations(
 	}
 }
 
-// Any number; the same in every Levee server, so that they take turns.
-const MIGRATION_LOCK = 7_140_434;
-
-/**
+/*
  * Several app servers may start at once against one PostgreSQL: without a lock each would
  * find the same migrations pending and all but the first would fail half-way ("relation
- * already exists"). The lock lives on one reserved connection; the migrations run on the
- * pool and the later servers find nothing left to do.
+ * already exists"). The lock lives on a connection of its own; the migrations run on the
+ * pool (even a pool of one) and the later servers find nothing left to do.
  */
-async function whileHoldingMigrationLock(client: Sql, work: () => Promise<void>): Promise<void> {
-	const reserved = await client.reserve();
-	try {
-		await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
-		try {
-			await work();
-		} finally {
-			await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`;
-		}
-	} finally {
-		reserved.release();
-	}
-}
+// Any number; the same in every Levee server, so that they take turns.
+const MIGRATION_LOCK = 7_140_434;
