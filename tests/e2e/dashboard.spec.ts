@@ -11,7 +11,7 @@ async function signInAsAdmin(page: Page): Promise<void> {
 }
 
 const figure = (page: Page, label: string) =>
-	page.locator('.figure').filter({ has: page.locator('.label', { hasText: label }) });
+	page.locator('.stat-tile').filter({ has: page.locator('dt', { hasText: label }) });
 
 test('the admin reads a figure’s definition and follows it to its records', async ({ page }) => {
 	await signInAsAdmin(page);
@@ -25,7 +25,7 @@ test('the admin reads a figure’s definition and follows it to its records', as
 
 	// No tile spills its number out of the phone's width.
 	const spilled = await page
-		.locator('.figure .value')
+		.locator('.stat-tile .value')
 		.evaluateAll((values) => values.filter((v) => v.scrollWidth > v.clientWidth + 1).length);
 	expect(spilled).toBe(0);
 	await page.screenshot({ path: 'test-results/dashboard-360.png', fullPage: true });

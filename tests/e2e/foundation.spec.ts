@@ -47,7 +47,7 @@ test('the home page shows the demo county in numbers', async ({ page }) => {
 	await signInAsAdmin(page);
 	// The dashboard's township filter lists the county's 21 townships.
 	await expect(page.getByLabel('乡镇', { exact: true }).locator('option')).toHaveCount(22);
-	const households = page.locator('.figure').filter({ hasText: /^农户/ }).locator('.value');
+	const households = page.locator('.stat-tile').filter({ hasText: /^农户/ }).locator('.value');
 	expect(Number((await households.textContent())?.replace(/,/g, ''))).toBeGreaterThanOrEqual(200);
 });
 

@@ -955,6 +955,7 @@ describe('what the owner and the county read', () => {
 		const sheet = workbook.worksheets[0];
 		const names = sheet.getColumn(4).values.map(String);
 		expect(names).toContain('东代固镇后街服装微工厂');
+		expect(sheet.getColumn(8).values.slice(3)).toContain('运营中');
 		expect(String(sheet.getRow(2).getCell(14).value)).toBe('监测户务工人员月均增收（元）');
 		const [audit] = await database.db
 			.select()

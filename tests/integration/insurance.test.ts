@@ -32,7 +32,15 @@ import {
 import { insuranceClaims, insuranceFundEntries } from '../../src/lib/server/insurance/schema';
 import { setMonitoringLine } from '../../src/lib/server/settings';
 import { warnings } from '../../src/lib/server/warnings/schema';
-import { actorFor, buildWorld, createHousehold, createUser, type World } from './fixtures';
+import { getLocale, overwriteGetLocale } from '../../src/lib/paraglide/runtime';
+import {
+	actorFor,
+	addPlantingWorld,
+	buildWorld,
+	createHousehold,
+	createUser,
+	type World
+} from './fixtures';
 import { expectedDriver, freshDatabase } from './helpers';
 
 const TODAY = '2026-06-15';
@@ -618,6 +626,37 @@ describe('fund arithmetic', () => {
 	});
 });
 
+describe('industry insurance candidates', () => {
+	it('names a honeysuckle plot with its area, in the person’s language', async () => {
+		const { plotId } = await addPlantingWorld(database.db, world);
+		const s = await createScheme(
+			database.db,
+			admin,
+			{
+				...ANTI_POVERTY,
+				kind: 'industry',
+				year: '2023',
+				events: ['fire'],
+				deductible: '0',
+				bands: '0:80'
+			},
+			TODAY
+		);
+		const requestLocale = getLocale;
+		const labelIn = async (locale: 'zh-CN' | 'en') => {
+			overwriteGetLocale(() => locale);
+			const found = await enrolmentCandidates(database.db, staff, s, {});
+			return found.find((c) => c.objectRef === plotId)?.label;
+		};
+		try {
+			expect(await labelIn('en')).toBe('Honeysuckle plot, 1.50 mu');
+			expect(await labelIn('zh-CN')).toBe('金银花地 1.50 亩');
+		} finally {
+			overwriteGetLocale(requestLocale);
+		}
+	});
+});
+
 describe('the enrolment list for the insurer', () => {
 	it('exports the scheme’s enrolments in scope as XLSX with Chinese headers', async () => {
 		const schemes = await listSchemes(database.db, staff);
@@ -627,6 +666,7 @@ describe('the enrolment list for the insurer', () => {
 		await workbook.xlsx.load(file.body.buffer as ArrayBuffer);
 		const sheet = workbook.worksheets[0];
 		expect(sheet.getRow(2).getCell(8).value).toBe('身份证号');
+		expect(sheet.getColumn(6).values.slice(3)).toContain('全户');
 		expect(sheet.rowCount - 2).toBe(file.rows);
 		expect(file.rows).toBeGreaterThan(0);
 		// staffOut's township has none of these households.

@@ -11,6 +11,12 @@ export class FieldSession {
 	/** Why the last refresh did not happen: no network, or the session has ended. */
 	stopped = $state<'offline' | 'signin' | 'server' | null>(null);
 
+	/** For a screen's onMount: asks the browser to keep the phone's data, then loads. */
+	start(): void {
+		void navigator.storage?.persist?.();
+		void this.load();
+	}
+
 	async load(): Promise<void> {
 		try {
 			this.roster = await storedRoster();

@@ -1,34 +1,17 @@
 import type { Roster, RosterPicker } from './types';
+import { findsPerson, parseRosterQuery, type PersonQuery } from './roster-query';
 
 // The online picker search (server: planting/picking.ts searchPickers) done on the phone's
-// roster: the same ways of finding (last 4 of the ID, name, name + part of the village),
-// the same order (weighed at this station this year, then 16–70, then the older, then
-// children; the station's township first; then village, name) and the same limit. A
-// phone number or a whole ID cannot be searched offline: the roster does not hold them.
+// roster: the same ways of finding (roster-query.ts: last 4 of the ID, name, name + part
+// of the village), the same order (weighed at this station this year, then 16–70, then the older, then
+// children; the station's township first; then village, name) and the same limit.
 
-export const MAX_QUERY = 40;
 const LIMIT = 12;
 
-export type OfflineQuery =
-	| { kind: 'id_tail'; tail: string }
-	| { kind: 'name'; name: string; place: string }
-	| { kind: 'problem'; key: string };
+export type OfflineQuery = PersonQuery;
 
 export function parseOfflineQuery(input: string): OfflineQuery | null {
-	const q = input
-		// eslint-disable-next-line no-control-regex
-		.replace(/[\u0000-\u001f\u007f]/g, '')
-		.trim()
-		.replace(/\s+/g, ' ');
-	if (!q) return null;
-	if (q.length > MAX_QUERY) return { kind: 'problem', key: 'field_search_too_long' };
-	const compact = q.replace(/\s/g, '');
-	if (/^\d{17}[\dXx]$/.test(compact) || /^1\d{10}$/.test(compact))
-		return { kind: 'problem', key: 'sync_search_offline_digits' };
-	if (/^\d{3}[\dXx]$/.test(compact)) return { kind: 'id_tail', tail: compact.toUpperCase() };
-	if (/^[\d\sXx-]+$/.test(q)) return { kind: 'problem', key: 'field_search_digits' };
-	const [name, ...place] = q.split(' ');
-	return { kind: 'name', name, place: place.join('') };
+	return parseRosterQuery(input, { digitsKey: 'field_search_digits' });
 }
 
 export interface OfflineMatch {
@@ -55,10 +38,7 @@ export function searchRoster(
 	if (query.kind === 'problem') return [];
 	const near = station?.villageCode.slice(0, 9) ?? '';
 	const found = roster.pickers.filter((p) =>
-		query.kind === 'id_tail'
-			? p.idTail === query.tail
-			: p.name.startsWith(query.name) &&
-				(!query.place || (roster.villages[p.villageCode] ?? '').includes(query.place))
+		findsPerson(query, p, roster.villages[p.villageCode] ?? '')
 	);
 	const bandOn = (p: RosterPicker) => (p.adultOn && day < p.adultOn ? 3 : p.band);
 	const key = (p: RosterPicker) => ({

@@ -5,14 +5,15 @@ import type { UserActor } from '../auth/actor';
 import { findCountyByCode } from '../divisions';
 import { countyFactories, type CountyFactoryFilter } from './reports';
 import type { FactoryStatus } from './schema';
+import { m } from '../../paraglide/messages';
 
 // The county's factories as a spreadsheet, in Chinese like the registry's own exports.
 
-const STATUS: Record<FactoryStatus, string> = {
-	building: '在建',
-	operating: '运营中',
-	idle: '闲置',
-	closed: '已关闭'
+const STATUS: Record<FactoryStatus, typeof m.factories_status_building> = {
+	building: m.factories_status_building,
+	operating: m.factories_status_operating,
+	idle: m.factories_status_idle,
+	closed: m.factories_status_closed
 };
 
 export interface FactoryExportFile {
@@ -68,7 +69,7 @@ export async function exportFactories(
 			r.enterpriseName,
 			r.products.join('、'),
 			r.floorAreaM2,
-			STATUS[r.status],
+			STATUS[r.status]({}, { locale: 'zh-CN' }),
 			r.headcount,
 			r.local,
 			r.monitored,

@@ -17,6 +17,7 @@ import { isCalendarDate, parseYuan } from '../../input';
 import { addFundEntry } from './funds';
 import { insurancePolicies, type ObjectKind } from './schema';
 import { getScheme, type Scheme } from './schemes';
+import { m } from '../../paraglide/messages';
 
 export type Policy = typeof insurancePolicies.$inferSelect;
 
@@ -185,7 +186,7 @@ export async function enrolmentCandidates(
 			memberId: null,
 			objectKind: 'plot',
 			objectRef: r.plotId,
-			label: `金银花地 ${(r.area / 100).toFixed(2)} 亩`,
+			label: m.insurance_plot_label({ area: (r.area / 100).toFixed(2) }),
 			employer: null,
 			workPlace: null,
 			units: 1,
@@ -506,13 +507,14 @@ export async function listPolicies(
 		.limit(limit);
 }
 
-const OBJECT_WORDS: Record<ObjectKind, string> = {
-	plot: '种植地块',
-	flock: '养殖',
-	workshop: '车间',
-	project: '其他项目',
-	worker: '务工人员',
-	household: '全户'
+// The insurer's list is in Chinese whatever the exporter's language, like its headers.
+const OBJECT_WORDS: Record<ObjectKind, typeof m.insurance_object_plot> = {
+	plot: m.insurance_object_plot,
+	flock: m.insurance_object_flock,
+	workshop: m.insurance_object_workshop,
+	project: m.insurance_object_project,
+	worker: m.insurance_object_worker,
+	household: m.insurance_object_household
 };
 
 /**
@@ -555,7 +557,7 @@ export async function exportPolicies(
 			r.villageName,
 			r.householdNumber,
 			r.objectLabel,
-			OBJECT_WORDS[r.objectKind],
+			OBJECT_WORDS[r.objectKind]({}, { locale: 'zh-CN' }),
 			r.memberName ?? '',
 			r.memberIdNumber ?? '',
 			r.employer ?? '',

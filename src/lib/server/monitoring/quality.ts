@@ -76,8 +76,8 @@ function scope(ctx: RuleContext): SQL {
 
 const TOWNSHIP = sql.raw('left(h.village_code, 9)');
 const NO_MEMBER = sql.raw('null::uuid');
-// Registry words that say "not receiving" in 享受低保/特困供养政策情况.
-const NOT_RECEIVING = '^(否|无|未享受|不享受|)$';
+// 享受低保/特困供养政策情况 says "not receiving" in these words, or is empty.
+const NOT_RECEIVING = `^(${REGISTRY.notReceivingWords.join('|')}|)$`;
 const PHONE = '^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$';
 
 /**
