@@ -211,12 +211,12 @@ function isFatal(encoding: string): boolean {
 	return !encoding.startsWith('utf-16');
 }
 
-/** The file's text, a megabyte at a time; a byte sequence the encoding lacks throws TypeError. */
+/** The file's text, 256 KiB at a time; a byte sequence the encoding lacks throws TypeError. */
 async function* decodedChunks(path: string, encoding: string): AsyncGenerator<string> {
 	const handle = await open(path, 'r');
 	try {
 		const decoder = new TextDecoder(encoding, { fatal: isFatal(encoding) });
-		const buffer = new Uint8Array(1024 * 1024);
+		const buffer = new Uint8Array(256 * 1024);
 		for (;;) {
 			const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
 			if (bytesRead === 0) break;
@@ -308,8 +308,8 @@ function readCsv(text: string, fileName: string): RawSheet {
 	return builder.finish();
 }
 
-/** Rows parsed ahead of the reader at most (plus one megabyte of text): the file is not read further until it catches up. */
-const ROWS_AHEAD = 10_000;
+/** Rows parsed ahead of the reader at most (plus 256 KiB of text): the file is not read further until it catches up. */
+const ROWS_AHEAD = 2_000;
 
 /**
  * The CSV's data rows as the reader asks for them: Papa Parse parses each megabyte of text
