@@ -312,8 +312,8 @@ function readCsv(text: string, fileName: string): RawSheet {
 const ROWS_AHEAD = 2_000;
 
 /**
- * The CSV's data rows as the reader asks for them: Papa Parse parses each megabyte of text
- * as it arrives, and the next megabyte is read only when fewer than ROWS_AHEAD parsed rows
+ * The CSV's data rows as the reader asks for them: Papa Parse parses each piece of text (256 KiB)
+ * as it arrives, and the next piece is read only when fewer than ROWS_AHEAD parsed rows
  * wait, so a slow reader (the import writing a chunk) keeps memory flat.
  */
 async function* csvRowBatches(
