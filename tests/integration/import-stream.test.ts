@@ -174,6 +174,53 @@ describe('the import upload, streamed', () => {
 		}
 	);
 
+	it('imports a file whose households are spread through it as the same file in order', async () => {
+		const today = todayInChina();
+		const streamed = await county();
+		const whole = await county();
+		const file = await generateCountyCsv(streamed.database.db, 700_000, 700_200);
+		// Data rows dealt into seven piles: no household's rows stay together.
+		const [header, ...lines] = new TextDecoder().decode(file.bytes).split('\n');
+		const spread = lines
+			.map((line, i) => ({ line, i }))
+			.sort((a, b) => (a.i % 7) - (b.i % 7) || a.i - b.i)
+			.map((x) => x.line);
+		const spreadBytes = new TextEncoder().encode([header, ...spread].join('\n'));
+
+		const expected = await previewImport(
+			whole.database.db,
+			whole.admin.user,
+			file.bytes,
+			'county.csv',
+			today
+		);
+		const form = new FormData();
+		form.set('file', new Blob([spreadBytes]), 'county.csv');
+		const answer = (await post(streamed.database, streamed.admin, 'preview', form)) as {
+			preview: typeof expected;
+		};
+		expect(answer.preview).toEqual({ ...expected, fileHash: answer.preview.fileHash });
+		expect(expected.households).toMatchObject({ valid: 200, new: 200, rejected: 0 });
+
+		const applyForm = new FormData();
+		applyForm.set('fileHash', answer.preview.fileHash);
+		applyForm.set('file', new Blob([spreadBytes]), 'county.csv');
+		expect(isRedirect(await post(streamed.database, streamed.admin, 'apply', applyForm))).toBe(
+			true
+		);
+		await applyImport(
+			whole.database.db,
+			whole.admin.user,
+			file.bytes,
+			'county.csv',
+			expected.fileHash,
+			today
+		);
+		expect(await registry(streamed.database, streamed.world.countyA.id)).toEqual(
+			await registry(whole.database, whole.world.countyA.id)
+		);
+	});
+
 	it('refuses a file changed since its preview, as before', async () => {
 		const { database, admin } = await county();
 		const file = await generateCountyCsv(database.db, 600_000, 600_020);

@@ -22,18 +22,19 @@ import {
 import { maskIdentityNumber } from '../../identity';
 import { columnHeader, type RegistryField } from './registry/columns';
 import {
-	readRegistryFile,
-	readRegistryFileOnDisk,
+	openRegistryFile,
 	RegistryFileError,
-	type RawSheet,
-	type RegistryFileOnDisk
+	type RegistryFileOnDisk,
+	type RegistryRows
 } from './registry/read';
 import {
-	validateRegistryRows,
+	RegistryIndex,
+	RegistryValidator,
 	type ImportVillage,
 	type ParsedHousehold,
 	type ParsedMember,
-	type RegistryValidation
+	type RegistryValidation,
+	type ValidationContext
 } from './registry/validate';
 import { codeFor, measureKey, registryValues, riskWord, worksAway } from './registry/words';
 import {
@@ -147,23 +148,31 @@ async function importVillages(db: Db, countyCode: string): Promise<ImportVillage
 	});
 }
 
-/** Reads and checks a file; file-level problems become one DomainError on field 'file'. */
-async function readAndValidate(
+/** A file opened and indexed (one light pass), ready to be validated as it is read again. */
+interface OpenedImport {
+	rows: RegistryRows;
+	index: RegistryIndex;
+	context: ValidationContext;
+	present: Set<RegistryField>;
+}
+
+/**
+ * Opens a file and makes its index; file-level problems become one DomainError on field
+ * 'file', before any household is planned.
+ */
+async function openImport(
 	db: Db,
 	actor: UserActor,
 	file: ImportFile,
 	fileName: string,
 	today: string
-): Promise<{ rows: number; validation: RegistryValidation; present: Set<RegistryField> }> {
+): Promise<OpenedImport> {
 	const head = headOf(file);
 	const isZip = head[0] === 0x50 && head[1] === 0x4b;
 	const maxBytes = isZip ? MAX_XLSX_BYTES : MAX_CSV_BYTES;
-	let sheet: RawSheet;
+	let rows: RegistryRows;
 	try {
-		sheet =
-			file instanceof Uint8Array
-				? await readRegistryFile(file, fileName, { maxBytes })
-				: await readRegistryFileOnDisk(file, fileName, { maxBytes });
+		rows = await openRegistryFile(file, fileName, { maxBytes });
 	} catch (caught) {
 		if (!(caught instanceof RegistryFileError)) throw caught;
 		const problem = caught.problem;
@@ -175,30 +184,37 @@ async function readAndValidate(
 				: undefined
 		);
 	}
-	if (sheet.missingRequired.length > 0) {
+	if (rows.missingRequired.length > 0) {
 		throw DomainError.invalid('file', 'import_error_column_missing', {
-			column: sheet.missingRequired.map((f) => columnHeader(f)).join('、')
+			column: rows.missingRequired.map((f) => columnHeader(f)).join('、')
 		});
 	}
-	if (sheet.rows.length === 0) throw DomainError.invalid('file', 'registry_file_no_rows');
+	const index = new RegistryIndex();
+	for await (const batch of rows.batches()) for (const row of batch) index.add(row);
+	if (index.rows === 0) throw DomainError.invalid('file', 'registry_file_no_rows');
+	// A list exported with masked numbers: one line, not a format error on every row.
+	if (index.maskedIds > 0 && index.maskedIds * 2 >= index.people) {
+		throw DomainError.invalid('file', 'registry_file_masked_ids');
+	}
 	const options = await getCountyOptions(db, actor.countyId);
-	const validation = validateRegistryRows(sheet, {
+	const context: ValidationContext = {
 		countyCode: actor.countyCode,
 		villages: await importVillages(db, actor.countyCode),
 		today,
 		monitoringCategories: options.category.filter((c) => c.code !== 'ordinary').map((c) => c.nameZh)
-	});
-	// A list exported with masked numbers: one line, not a format error on every row.
-	const people = sheet.rows.length - validation.ignoredRows.length;
-	if (validation.maskedIds > 0 && validation.maskedIds * 2 >= people) {
-		throw DomainError.invalid('file', 'registry_file_masked_ids');
-	}
+	};
 	const present = new Set(
-		sheet.headers.map((h) => h.field).filter((f): f is RegistryField => f !== null)
+		rows.headers.map((h) => h.field).filter((f): f is RegistryField => f !== null)
 	);
-	// The raw rows are not returned: on a county file they are garbage from here on.
-	return { rows: sheet.rows.length, validation, present };
+	return { rows, index, context, present };
 }
+
+/** The file's verdict once every household has gone through planning. */
+type ValidationSummary = Omit<RegistryValidation, 'households'> & {
+	/** Valid households and their people. */
+	households: number;
+	members: number;
+};
 
 type HouseholdRow = typeof households.$inferSelect;
 type MemberRow = typeof members.$inferSelect;
@@ -605,14 +621,15 @@ interface Plan {
  * the county has: new households and people, the ones that change (with the columns that
  * do), and the ones that stay as they are. Reads only; the preview counts it and
  * applyImport writes it, chunk by chunk, so no whole-county plan is ever held.
- * `fileNumbers` are the household numbers of the whole file: a person moving from another
- * household of the file is compared with that household as stored, whichever chunk it is in.
+ * `fileNumbers` are the household numbers of the whole file (its index: rejected ones too): a
+ * person moving from another household of the file is compared with that household as
+ * stored, whichever chunk it is in.
  */
 async function planImport(
 	db: Db,
 	actor: UserActor,
 	valid: readonly ParsedHousehold[],
-	fileNumbers: ReadonlySet<string>,
+	fileNumbers: { has(householdNumber: string): boolean },
 	present: Set<RegistryField>,
 	options: CountyOptions,
 	today: string
@@ -789,29 +806,33 @@ export async function previewImport(
 	today: string
 ): Promise<ImportPreview> {
 	requireAdmin(actor);
-	const { rows, validation, present } = await readAndValidate(db, actor, file, fileName, today);
+	const opened = await openImport(db, actor, file, fileName, today);
 	const options = await getCountyOptions(db, actor.countyId);
-	const valid = validation.households;
 	const counts = emptyCounts();
-	const memberChanges: Plan['memberChanges'] = [];
-	const householdChanges: Plan['householdChanges'] = [];
-	await eachChunkPlan(db, actor, valid, present, options, today, async (plan) => {
+	let memberChanges: Plan['memberChanges'] = [];
+	let householdChanges: Plan['householdChanges'] = [];
+	const validation = await eachChunkPlan(db, actor, opened, options, today, async (plan) => {
 		addCounts(counts, plan);
-		// The first ones in file order are shown; the chunks come in file order.
-		if (memberChanges.length < PREVIEW_PEOPLE) memberChanges.push(...plan.memberChanges);
-		if (householdChanges.length < PREVIEW_PEOPLE) householdChanges.push(...plan.householdChanges);
+		memberChanges = firstInFileOrder(memberChanges, plan.memberChanges, (c) => [
+			c.household.rowNumbers[0],
+			c.member.rowNumber
+		]);
+		householdChanges = firstInFileOrder(householdChanges, plan.householdChanges, (c) => [
+			c.household.rowNumbers[0],
+			0
+		]);
 	});
-	const people = valid.reduce((n, h) => n + h.members.length, 0);
-	const known = valid.length - counts.newHouseholds;
+	const people = validation.members;
+	const known = validation.households - counts.newHouseholds;
 	const villageNames = await namesOf(
 		db,
 		validation.aliasesUsed.map((a) => a.villageCode)
 	);
 	return {
 		fileHash: hashOf(file),
-		rows,
+		rows: opened.index.rows,
 		households: {
-			valid: valid.length,
+			valid: validation.households,
 			new: counts.newHouseholds,
 			updated: known - counts.unchangedHouseholds,
 			unchanged: counts.unchangedHouseholds,
@@ -823,14 +844,14 @@ export async function previewImport(
 			updated: counts.changedMembers,
 			unchanged: counts.unchangedMembers
 		},
-		updatedPeople: memberChanges.slice(0, PREVIEW_PEOPLE).map((c) => ({
+		updatedPeople: memberChanges.map((c) => ({
 			rowNumber: c.member.rowNumber,
 			name: c.member.name,
 			maskedIdNumber: maskIdentityNumber(c.member.idNumber),
 			householdNumber: c.household.householdNumber,
 			columns: c.columns
 		})),
-		updatedHouseholds: householdChanges.slice(0, PREVIEW_PEOPLE).map((c) => ({
+		updatedHouseholds: householdChanges.map((c) => ({
 			rowNumber: c.household.rowNumbers[0],
 			householdNumber: c.household.householdNumber,
 			columns: c.columns
@@ -852,20 +873,64 @@ export async function previewImport(
 /** Households per chunk: planned, then written (apply) or counted (preview), then dropped. */
 const PLAN_CHUNK = 5000;
 
+/**
+ * The preview's first PREVIEW_PEOPLE changes in file order (a household at its first row,
+ * its people in row order): chunks come in the order households are completed, which is
+ * file order unless a household's rows are spread through the file.
+ */
+function firstInFileOrder<T>(
+	kept: T[],
+	more: readonly T[],
+	at: (item: T) => [number, number]
+): T[] {
+	if (more.length === 0) return kept;
+	return [...kept, ...more]
+		.sort((a, b) => {
+			const [a1, a2] = at(a);
+			const [b1, b2] = at(b);
+			return a1 - b1 || a2 - b2;
+		})
+		.slice(0, PREVIEW_PEOPLE);
+}
+
+/**
+ * Validates the file as it is read again and hands its valid households on PLAN_CHUNK at a
+ * time, planned: written (apply) or counted (preview), then dropped. Only the households
+ * of one chunk and the rows of households not yet complete are held.
+ */
 async function eachChunkPlan(
 	db: Db,
 	actor: UserActor,
-	valid: readonly ParsedHousehold[],
-	present: Set<RegistryField>,
+	opened: OpenedImport,
 	options: CountyOptions,
 	today: string,
 	work: (plan: Plan, chunk: readonly ParsedHousehold[]) => Promise<void>
-): Promise<void> {
-	const fileNumbers = new Set(valid.map((h) => h.householdNumber));
-	for (let i = 0; i < valid.length; i += PLAN_CHUNK) {
-		const chunk = valid.slice(i, i + PLAN_CHUNK);
-		await work(await planImport(db, actor, chunk, fileNumbers, present, options, today), chunk);
+): Promise<ValidationSummary> {
+	const { index, present } = opened;
+	const validator = new RegistryValidator(opened.context, index.lastRowOf);
+	let chunk: ParsedHousehold[] = [];
+	const flush = async () => {
+		const households = chunk;
+		chunk = [];
+		if (households.length === 0) return;
+		const plan = await planImport(db, actor, households, index.lastRowOf, present, options, today);
+		await work(plan, households);
+	};
+	for await (const batch of opened.rows.batches()) {
+		for (const row of batch) {
+			const household = validator.add(row);
+			if (household === null) continue;
+			chunk.push(household);
+			if (chunk.length >= PLAN_CHUNK) await flush();
+		}
 	}
+	const rest = validator.finish();
+	for (const household of rest.households) {
+		chunk.push(household);
+		if (chunk.length >= PLAN_CHUNK) await flush();
+	}
+	await flush();
+	return { ...rest.validation, households: validator.households, members: validator.members };
 }
 
 interface PlanCounts {
@@ -920,17 +985,23 @@ export async function applyImport(
 	requireAdmin(actor);
 	if (hashOf(file) !== previewedHash)
 		throw DomainError.conflict('file', 'import_error_file_changed');
-	const { validation, present } = await readAndValidate(db, actor, file, fileName, today);
+	const opened = await openImport(db, actor, file, fileName, today);
 	const options = await getCountyOptions(db, actor.countyId);
 	const countyId = actor.countyId;
-	const valid = validation.households;
 
 	const imported = await inTransaction(db, async (tx) => {
 		const counts = emptyCounts();
-		await eachChunkPlan(tx, actor, valid, present, options, today, async (plan, chunk) => {
-			addCounts(counts, plan);
-			await writeChunk(tx, actor, plan, chunk, options, today);
-		});
+		const validation = await eachChunkPlan(
+			tx,
+			actor,
+			opened,
+			options,
+			today,
+			async (plan, chunk) => {
+				addCounts(counts, plan);
+				await writeChunk(tx, actor, plan, chunk, options, today);
+			}
+		);
 
 		// Spellings matched by their core are remembered for the next import.
 		const aliases = validation.aliasesUsed.map((a) => ({
@@ -941,7 +1012,7 @@ export async function applyImport(
 		}));
 		await bulkInsert(tx, villageAliases, aliases, { onConflictDoNothing: true });
 
-		const known = valid.length - counts.newHouseholds;
+		const known = validation.households - counts.newHouseholds;
 		const result: ImportResult = {
 			households: {
 				created: counts.newHouseholds,

@@ -115,51 +115,95 @@ export interface RegistryFileOnDisk {
 }
 
 /**
- * readRegistryFile for a file on disk: a CSV is decoded and parsed as it is read, so only
- * the rows (not the bytes and their text) are held; an XLSX (small, see its limit) is read
- * whole. The same answers and the same problems as readRegistryFile.
+ * A registry file's header and a way to read its data rows, a batch at a time, as often as
+ * needed: a CSV on disk is parsed anew on each read and never held whole (a county file has
+ * 300,000 rows); bytes in memory and XLSX files (small, see their limit) are read once.
  */
-export async function readRegistryFileOnDisk(
-	file: RegistryFileOnDisk,
+export interface RegistryRows extends Omit<RawSheet, 'rows'> {
+	/** The data rows in file order, as RawSheet.rows holds them. */
+	batches(): AsyncIterable<readonly RawRow[]>;
+}
+
+/**
+ * readRegistryFile for bytes in memory or a file on disk (an upload), with the rows read on
+ * demand: the same answers and the same problems.
+ */
+export async function openRegistryFile(
+	file: Uint8Array | RegistryFileOnDisk,
 	fileName: string,
 	options: ReadOptions = {}
-): Promise<RawSheet> {
+): Promise<RegistryRows> {
+	if (file instanceof Uint8Array)
+		return rowsOfSheet(await readRegistryFile(file, fileName, options));
 	const limitBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
 	if (file.size > limitBytes) throw new RegistryFileError({ kind: 'too_large', limitBytes });
 	if (file.size === 0) throw new RegistryFileError({ kind: 'empty' });
 	const head = file.head;
-	if (startsWith(head, ZIP)) return readXlsx(new Uint8Array(await readFile(file.path)));
+	if (startsWith(head, ZIP))
+		return rowsOfSheet(await readXlsx(new Uint8Array(await readFile(file.path))));
 	if (startsWith(head, OLE2)) throw new RegistryFileError({ kind: 'unsupported_excel' });
 	if (BINARY_SIGNATURES.some((s) => startsWith(head, s))) {
 		throw new RegistryFileError({ kind: 'not_spreadsheet' });
 	}
-	const candidates = startsWith(head, [0xff, 0xfe])
+	for (const encoding of textEncodings(file.head)) {
+		if (!(await decodesAs(file, encoding))) continue;
+		const { path } = file;
+		// The header, from the first rows; the data rows are read when asked for.
+		const builder = new SheetBuilder('csv');
+		for await (const batch of csvRowBatches(path, encoding, fileName, builder)) {
+			if (batch.length > 0) break;
+		}
+		const { rows: _, ...sheet } = builder.finish();
+		return {
+			...sheet,
+			batches: () => csvRowBatches(path, encoding, fileName, new SheetBuilder('csv'))
+		};
+	}
+	throw new RegistryFileError({ kind: 'not_spreadsheet' });
+}
+
+function rowsOfSheet(sheet: RawSheet): RegistryRows {
+	const { rows, ...rest } = sheet;
+	return {
+		...rest,
+		async *batches() {
+			yield rows;
+		}
+	};
+}
+
+function textEncodings(head: Uint8Array): string[] {
+	return startsWith(head, [0xff, 0xfe])
 		? ['utf-16le']
 		: startsWith(head, [0xfe, 0xff])
 			? ['utf-16be']
 			: ['utf-8', 'gbk'];
-	for (const encoding of candidates) {
-		// The start decoded alone (a character cut at its end is not an error yet).
-		let start: string;
-		try {
-			start = new TextDecoder(encoding, { fatal: isFatal(encoding) }).decode(head, {
-				stream: true
-			});
-		} catch {
-			continue;
-		}
+}
+
+/**
+ * Whether the whole file decodes in this encoding, checked before any row is handed on (a
+ * fast pass without parsing), and its start is text rather than binary or HTML.
+ */
+async function decodesAs(file: RegistryFileOnDisk, encoding: string): Promise<boolean> {
+	try {
+		const start = new TextDecoder(encoding, { fatal: isFatal(encoding) }).decode(file.head, {
+			stream: true
+		});
 		if (hasBinaryControls(start)) throw new RegistryFileError({ kind: 'not_spreadsheet' });
 		if (/^\s*<(?:!doctype|html|\?xml|table)/i.test(start)) {
 			throw new RegistryFileError({ kind: 'unsupported_excel' });
 		}
-		try {
-			return await readCsvStream(file.path, encoding, fileName);
-		} catch (caught) {
-			// Bytes further on that this encoding cannot decode: the next one reads it anew.
-			if ((caught as { code?: unknown }).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw caught;
-		}
+		for await (const text of decodedChunks(file.path, encoding)) void text;
+		return true;
+	} catch (caught) {
+		if (caught instanceof RegistryFileError) throw caught;
+		if (caught instanceof TypeError || isInvalidEncoding(caught)) return false;
+		throw caught;
 	}
-	throw new RegistryFileError({ kind: 'not_spreadsheet' });
+}
+
+function isInvalidEncoding(caught: unknown): boolean {
+	return (caught as { code?: unknown }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA';
 }
 
 /** UTF-16 is taken when the BOM says so, as readRegistryFile does; UTF-8 and GBK must decode. */
@@ -167,12 +211,12 @@ function isFatal(encoding: string): boolean {
 	return !encoding.startsWith('utf-16');
 }
 
-/** The file's text, a megabyte at a time; a byte sequence the encoding lacks throws TypeError. */
+/** The file's text, 256 KiB at a time; a byte sequence the encoding lacks throws TypeError. */
 async function* decodedChunks(path: string, encoding: string): AsyncGenerator<string> {
 	const handle = await open(path, 'r');
 	try {
 		const decoder = new TextDecoder(encoding, { fatal: isFatal(encoding) });
-		const buffer = new Uint8Array(1024 * 1024);
+		const buffer = new Uint8Array(256 * 1024);
 		for (;;) {
 			const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
 			if (bytesRead === 0) break;
@@ -264,9 +308,43 @@ function readCsv(text: string, fileName: string): RawSheet {
 	return builder.finish();
 }
 
-/** readCsv as the text is read: records cut between chunks are joined by Papa Parse. */
-function readCsvStream(path: string, encoding: string, fileName: string): Promise<RawSheet> {
-	const builder = new SheetBuilder('csv');
+/** Rows parsed ahead of the reader at most (plus 256 KiB of text): the file is not read further until it catches up. */
+const ROWS_AHEAD = 2_000;
+
+/**
+ * The CSV's data rows as the reader asks for them: Papa Parse parses each piece of text (256 KiB)
+ * as it arrives, and the next piece is read only when fewer than ROWS_AHEAD parsed rows
+ * wait, so a slow reader (the import writing a chunk) keeps memory flat.
+ */
+async function* csvRowBatches(
+	path: string,
+	encoding: string,
+	fileName: string,
+	builder: SheetBuilder
+): AsyncGenerator<RawRow[]> {
+	let queue: RawRow[] = [];
+	let done = false;
+	let stopped = false;
+	let failure: unknown = null;
+	let wakeReader: (() => void) | null = null;
+	let wakeFile: (() => void) | null = null;
+	const wake = (which: 'reader' | 'file') => {
+		const w = which === 'reader' ? wakeReader : wakeFile;
+		if (which === 'reader') wakeReader = null;
+		else wakeFile = null;
+		w?.();
+	};
+	builder.sink = (row) => queue.push(row);
+	async function* gatedText(): AsyncGenerator<string> {
+		for await (const text of decodedChunks(path, encoding)) {
+			while (queue.length >= ROWS_AHEAD && !stopped) {
+				await new Promise<void>((resolve) => (wakeFile = resolve));
+			}
+			if (stopped) return;
+			yield text;
+		}
+	}
+	const source = Readable.from(gatedText(), { objectMode: true, highWaterMark: 1 });
 	let record: string[] = [];
 	const reader: RowReader = {
 		rowNumber: 0,
@@ -275,41 +353,48 @@ function readCsvStream(path: string, encoding: string, fileName: string): Promis
 		imprecise: () => false
 	};
 	const tabbed = /\.(txt|tsv)$/i.test(fileName);
-	const source = Readable.from(decodedChunks(path, encoding), { objectMode: true });
-	return new Promise<RawSheet>((resolve, reject) => {
-		let settled = false;
-		const settle = (work: () => RawSheet) => {
-			if (settled) return;
-			settled = true;
-			source.destroy();
-			try {
-				resolve(work());
-			} catch (caught) {
-				reject(caught);
+	Papa.parse<string[]>(source as unknown as File, {
+		skipEmptyLines: false,
+		...(tabbed ? { delimiter: '\t' } : { delimitersToGuess: [',', '\t', ';', '|'] }),
+		step: (result, parser) => {
+			if (done) return;
+			record = result.data;
+			reader.rowNumber++;
+			reader.columnCount = record.length;
+			if (!builder.add(reader)) {
+				parser.abort();
+				done = true;
 			}
-		};
-		Papa.parse<string[]>(source as unknown as File, {
-			skipEmptyLines: false,
-			...(tabbed ? { delimiter: '\t' } : { delimitersToGuess: [',', '\t', ';', '|'] }),
-			step: (result, parser) => {
-				if (settled) return;
-				record = result.data;
-				reader.rowNumber++;
-				reader.columnCount = record.length;
-				if (!builder.add(reader)) {
-					parser.abort();
-					settle(() => builder.finish());
-				}
-			},
-			complete: () => settle(() => builder.finish()),
-			error: (caught: unknown) => {
-				if (settled) return;
-				settled = true;
-				source.destroy();
-				reject(caught);
-			}
-		});
+			wake('reader');
+		},
+		complete: () => {
+			done = true;
+			wake('reader');
+		},
+		error: (caught: unknown) => {
+			failure = caught;
+			done = true;
+			wake('reader');
+		}
 	});
+	try {
+		for (;;) {
+			if (queue.length > 0) {
+				const batch = queue;
+				queue = [];
+				wake('file');
+				yield batch;
+				continue;
+			}
+			if (failure !== null) throw failure;
+			if (done) return;
+			await new Promise<void>((resolve) => (wakeReader = resolve));
+		}
+	} finally {
+		stopped = true;
+		wake('file');
+		source.destroy();
+	}
 }
 
 // --- XLSX ---
@@ -423,6 +508,8 @@ interface Header {
 class SheetBuilder {
 	private header: Header | null = null;
 	private readonly rows: RawRow[] = [];
+	/** Where data rows go; by default they are kept for finish(). */
+	sink: (row: RawRow) => void = (row) => this.rows.push(row);
 
 	constructor(private readonly format: RawSheet['format']) {}
 
@@ -455,7 +542,7 @@ class SheetBuilder {
 			if (row.imprecise(column)) (imprecise ??= []).push(field);
 		}
 		if (!blank) {
-			this.rows.push(
+			this.sink(
 				imprecise
 					? { rowNumber: row.rowNumber, cells, imprecise }
 					: { rowNumber: row.rowNumber, cells }

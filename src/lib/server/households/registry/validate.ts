@@ -270,46 +270,121 @@ export function validateRegistryRows(
 	sheet: RawSheet,
 	context: ValidationContext
 ): RegistryValidation {
-	const problems: RowProblem[] = [];
-	if (sheet.missingRequired.length > 0) {
-		for (const field of sheet.missingRequired) {
-			problems.push({
-				rowNumber: sheet.headerRowNumber,
-				field,
-				key: 'import_error_column_missing',
-				params: { column: columnHeader(field) }
-			});
-		}
-		return {
-			households: [],
-			rejected: [],
-			problems,
-			ignoredRows: [],
-			maskedIds: 0,
-			aliasesUsed: []
+	if (sheet.missingRequired.length > 0) return missingColumns(sheet);
+	const index = new RegistryIndex();
+	for (const row of sheet.rows) index.add(row);
+	const validator = new RegistryValidator(context, index.lastRowOf);
+	const households: ParsedHousehold[] = [];
+	for (const row of sheet.rows) {
+		const household = validator.add(row);
+		if (household !== null) households.push(household);
+	}
+	const rest = validator.finish();
+	households.push(...rest.households);
+	// In the order households first appear, as when every household was held to the end.
+	households.sort((a, b) => a.rowNumbers[0] - b.rowNumbers[0]);
+	return { ...rest.validation, households };
+}
+
+/** The file's answer when a required column is missing: one problem per column, nothing else. */
+export function missingColumns(sheet: Pick<RawSheet, 'missingRequired' | 'headerRowNumber'>) {
+	return {
+		households: [],
+		rejected: [],
+		problems: sheet.missingRequired.map((field): RowProblem => ({
+			rowNumber: sheet.headerRowNumber,
+			field,
+			key: 'import_error_column_missing',
+			params: { column: columnHeader(field) }
+		})),
+		ignoredRows: [],
+		maskedIds: 0,
+		aliasesUsed: []
+	} satisfies RegistryValidation;
+}
+
+/** A row of notes or totals under the table: none of the four person columns filled. */
+function isIgnored(row: RawRow, number: string): boolean {
+	return (
+		number === '' &&
+		clean(row.cells.name) === '' &&
+		clean(row.cells.idNumber) === '' &&
+		clean(row.cells.relation) === ''
+	);
+}
+
+function householdKey(row: RawRow): string {
+	return code(clean(row.cells.householdNumber));
+}
+
+/**
+ * What a first, light pass over the file learns, so the rows can then be validated as they
+ * stream by: where each household's last row is (rows of one household need not be adjacent),
+ * and how many rows there are and how many have masked identity numbers (a masked export is
+ * refused before anything else is done).
+ */
+export class RegistryIndex {
+	/** Data rows, as RawSheet.rows counts them. */
+	rows = 0;
+	/** Rows that are not notes: persons, valid or not. */
+	people = 0;
+	/** The rows validation reports as registry_error_id_masked. */
+	maskedIds = 0;
+	/** Household number (as validation reads it) → the row number of its last row. */
+	readonly lastRowOf = new Map<string, number>();
+
+	add(row: RawRow): void {
+		this.rows++;
+		const number = householdKey(row);
+		if (isIgnored(row, number)) return;
+		this.people++;
+		if (number !== '') this.lastRowOf.set(number, row.rowNumber);
+		const id = code(clean(row.cells.idNumber));
+		if (!isImprecise(row, 'idNumber') && !looksScientific(id) && id.includes('*')) this.maskedIds++;
+	}
+}
+
+/**
+ * Validates rows as they come, in file order: a household is checked and handed back as soon
+ * as its last row (from RegistryIndex) has been read, and only the open households' rows are
+ * held. Across the file it keeps only what checks need: the first row of each identity
+ * number (duplicates in households far apart are still found), the problems, the rejected
+ * households' row numbers. The same problems, in the same order, as holding the whole file.
+ */
+export class RegistryValidator {
+	private readonly problems: RowProblem[] = [];
+	private readonly rejected: RejectedHousehold[] = [];
+	private readonly ignoredRows: number[] = [];
+	private readonly open = new Map<string, Group>();
+	private readonly firstRowOfId = new Map<string, number>();
+	/** Alias uses with the first row of the first household using each, to list them in file order. */
+	private readonly aliasesUsed = new Map<string, { use: VillageAliasUse; firstRow: number }>();
+	private readonly householdContext: HouseholdContext;
+	/** Valid households and their people so far. */
+	households = 0;
+	members = 0;
+
+	constructor(
+		private readonly context: ValidationContext,
+		/** Without it, every household stays open until finish(). */
+		private readonly lastRowOf: ReadonlyMap<string, number> = new Map()
+	) {
+		this.householdContext = {
+			villages: villageIndex(context),
+			places: new Map<string, Place>(),
+			categories: new Set(context.monitoringCategories ?? NATIONAL_MONITORING_CATEGORIES),
+			todayMonth: context.today.slice(0, 4) + context.today.slice(5, 7)
 		};
 	}
 
-	const todayMonth = context.today.slice(0, 4) + context.today.slice(5, 7);
-	const categories = new Set(context.monitoringCategories ?? NATIONAL_MONITORING_CATEGORIES);
-	const villages = villageIndex(context);
-
-	const rejected: RejectedHousehold[] = [];
-	const ignoredRows: number[] = [];
-	const groups = new Map<string, Group>();
-	const firstRowOfId = new Map<string, number>();
-
-	// Persons first, in file order, so "the second row" of a duplicate number is the later one.
-	for (const row of sheet.rows) {
-		const number = code(clean(row.cells.householdNumber));
-		if (
-			number === '' &&
-			clean(row.cells.name) === '' &&
-			clean(row.cells.idNumber) === '' &&
-			clean(row.cells.relation) === ''
-		) {
-			ignoredRows.push(row.rowNumber);
-			continue;
+	/** One data row; the household it completes when that household is valid, else null. */
+	add(row: RawRow): ParsedHousehold | null {
+		const problems = this.problems;
+		// Persons in file order, so "the second row" of a duplicate number is the later one.
+		const number = householdKey(row);
+		if (isIgnored(row, number)) {
+			this.ignoredRows.push(row.rowNumber);
+			return null;
 		}
 		const problemsBefore = problems.length;
 		if (number === '') {
@@ -317,57 +392,74 @@ export function validateRegistryRows(
 		} else if (isImprecise(row, 'householdNumber')) {
 			problems.push(problem(row, 'householdNumber', 'import_error_stored_as_number'));
 		}
-		const member = parseMember(row, context.today, firstRowOfId, problems);
+		const member = parseMember(row, this.context.today, this.firstRowOfId, problems);
 		if (number === '') {
-			rejected.push({ householdNumber: '', rowNumbers: [row.rowNumber] });
-			continue;
+			this.rejected.push({ householdNumber: '', rowNumbers: [row.rowNumber] });
+			return null;
 		}
-		let group = groups.get(number);
+		let group = this.open.get(number);
 		if (group === undefined) {
+			const last = this.lastRowOf.get(number);
+			// The index was made from these same rows: a household seen again after its last row means the file changed under us.
+			if (last !== undefined && last < row.rowNumber)
+				throw new Error('registry rows differ from their index');
 			group = { number, rows: [], members: [], rejected: false };
-			groups.set(number, group);
+			this.open.set(number, group);
 		}
 		group.rows.push(row);
 		if (member !== null) group.members.push(member);
 		if (problems.length > problemsBefore || member === null) group.rejected = true;
+		return this.lastRowOf.get(number) === row.rowNumber ? this.close(group) : null;
 	}
 
-	const households: ParsedHousehold[] = [];
-	const householdContext: HouseholdContext = {
-		villages,
-		places: new Map<string, Place>(),
-		categories,
-		todayMonth
-	};
-	const aliasesUsed = new Map<string, VillageAliasUse>();
-	for (const group of groups.values()) {
+	/**
+	 * The households still open (all of them without an index), and the file's verdict
+	 * without the households, which went out as they were completed.
+	 */
+	finish(): { households: ParsedHousehold[]; validation: Omit<RegistryValidation, 'households'> } {
+		const households: ParsedHousehold[] = [];
+		for (const group of [...this.open.values()]) {
+			const household = this.close(group);
+			if (household !== null) households.push(household);
+		}
+		const problems = this.problems.sort((a, b) => a.rowNumber - b.rowNumber);
+		const aliases = [...this.aliasesUsed.values()].sort((a, b) => a.firstRow - b.firstRow);
+		return {
+			households,
+			validation: {
+				rejected: this.rejected.sort((a, b) => a.rowNumbers[0] - b.rowNumbers[0]),
+				problems,
+				ignoredRows: this.ignoredRows,
+				maskedIds: problems.filter((p) => p.key === 'registry_error_id_masked').length,
+				aliasesUsed: aliases.map((a) => a.use)
+			}
+		};
+	}
+
+	private close(group: Group): ParsedHousehold | null {
+		this.open.delete(group.number);
+		const problems = this.problems;
 		const problemsBefore = problems.length;
-		const household = parseHousehold(group, householdContext, problems);
+		const household = parseHousehold(group, this.householdContext, problems);
 		if (group.rejected || problems.length > problemsBefore || household === null) {
-			rejected.push({
+			this.rejected.push({
 				householdNumber: group.number,
 				rowNumbers: group.rows.map((r) => r.rowNumber)
 			});
-		} else {
-			households.push(household);
-			if (household.villageAlias !== null) {
-				const use = { villageCode: household.villageCode, alias: household.villageAlias };
-				aliasesUsed.set(`${use.villageCode}\u0000${use.alias}`, use);
-			}
+			return null;
 		}
+		this.households++;
+		this.members += household.members.length;
+		if (household.villageAlias !== null) {
+			const use = { villageCode: household.villageCode, alias: household.villageAlias };
+			const key = `${use.villageCode}\u0000${use.alias}`;
+			const firstRow = household.rowNumbers[0];
+			const seen = this.aliasesUsed.get(key);
+			if (seen === undefined || firstRow < seen.firstRow)
+				this.aliasesUsed.set(key, { use, firstRow });
+		}
+		return household;
 	}
-
-	problems.sort((a, b) => a.rowNumber - b.rowNumber);
-	rejected.sort((a, b) => a.rowNumbers[0] - b.rowNumbers[0]);
-	const maskedIds = problems.filter((p) => p.key === 'registry_error_id_masked').length;
-	return {
-		households,
-		rejected,
-		problems,
-		ignoredRows,
-		maskedIds,
-		aliasesUsed: [...aliasesUsed.values()]
-	};
 }
 
 interface Group {
