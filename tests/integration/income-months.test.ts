@@ -155,6 +155,15 @@ describe('the monthly income summary', () => {
 				(rows as unknown as { village_code: string }[])
 			).map((r) => r.village_code)
 		).toContain(other.code);
+		// The standing carries the household's village too.
+		const stale = await database.db.execute(
+			sql`select count(*)::int as n from household_standings s
+				join households h on h.county_id = s.county_id and h.id = s.household_id
+				where s.county_id = ${world.countyA.id} and s.village_code <> h.village_code`
+		);
+		expect(
+			((stale as { rows?: { n: number }[] }).rows ?? (stale as unknown as { n: number }[]))[0].n
+		).toBe(0);
 		// And back again, with one more posting after it.
 		await edit('130434108068');
 		await inTransaction(database.db, (tx) =>

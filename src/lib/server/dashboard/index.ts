@@ -87,6 +87,20 @@ export interface CountyDashboard {
 }
 
 const INCOME_KINDS = sql`('wage', 'operating', 'property', 'transfer')`;
+/** A standing `s` counted as below, near, above or unknown (no resident member, no line). */
+const STANDING_COUNTS = sql`count(*) filter (where s.below_line) as below,
+	count(*) filter (where s.below_line = false and s.near_line) as near,
+	count(*) filter (where s.below_line = false and not s.near_line) as above,
+	count(*) filter (where s.household_id is not null and s.below_line is null
+		and s.per_capita_fen is null) as unknown`;
+
+/** Rows of several per-township counts as one row per township. */
+function mergeByTownship(parts: Record<string, string>[][]): Record<string, string>[] {
+	const merged = new Map<string, Record<string, string>>();
+	for (const row of parts.flat()) merged.set(row.township, { ...merged.get(row.township), ...row });
+	return [...merged.values()];
+}
+
 const PROGRAMS_SQL = sql`(${sql.join(
 	PROGRAM_SOURCES.map((p) => sql`${p}`),
 	sql`, `
@@ -182,14 +196,29 @@ export async function countyDashboard(
 	const beforeStart = shiftMonth(firstMonth, -12);
 	const recentStart = shiftMonth(lastMonth, -11);
 
-	const householdsQuery = db.execute(sql`
+	// Without a category each count reads one table (the standings carry the village): a
+	// join of every household, record and standing of a county costs a second.
+	const householdsQuery =
+		category === null
+			? Promise.all([
+					db.execute(sql`
+						select left(h.village_code, 9) as township, count(*) as total
+						from households h where ${inArea} group by 1`),
+					db.execute(sql`
+						select left(h.village_code, 9) as township, count(*) as monitored
+						from monitoring_records r
+						join households h on h.county_id = r.county_id and h.id = r.household_id
+						where r.county_id = ${countyId} and r.status = 'monitored' and ${inArea}
+						group by 1`),
+					db.execute(sql`
+						select left(s.village_code, 9) as township, ${STANDING_COUNTS}
+						from household_standings s
+						where s.county_id = ${countyId} and ${inTownships(sql`s.village_code`, townships)}
+						group by 1`)
+				]).then((parts) => mergeByTownship(parts.map((part) => rows<Record<string, string>>(part))))
+			: db.execute(sql`
 		select left(h.village_code, 9) as township, count(*) as total,
-			count(*) filter (where r.status = 'monitored') as monitored,
-			count(*) filter (where s.below_line) as below,
-			count(*) filter (where s.below_line = false and s.near_line) as near,
-			count(*) filter (where s.below_line = false and not s.near_line) as above,
-			count(*) filter (where s.household_id is not null and s.below_line is null
-				and s.per_capita_fen is null) as unknown
+			count(*) filter (where r.status = 'monitored') as monitored, ${STANDING_COUNTS}
 		from households h
 		left join monitoring_records r on r.county_id = h.county_id and r.household_id = h.id
 		left join household_standings s on s.county_id = h.county_id and s.household_id = h.id

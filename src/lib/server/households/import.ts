@@ -36,7 +36,7 @@ import {
 	type RegistryValidation
 } from './registry/validate';
 import { codeFor, measureKey, registryValues, riskWord, worksAway } from './registry/words';
-import { moveIncomeMonthsVillage } from '../income/months';
+import { followVillageMoves } from '../income/months';
 import {
 	HEAD_OF_HOUSEHOLD,
 	households,
@@ -1002,7 +1002,7 @@ async function writeChunk(
 	const countyId = actor.countyId;
 	await bulkInsert(tx, households, plan.newHouseholds);
 	// Income already summed per village follows a household to its new village.
-	await moveIncomeMonthsVillage(
+	await followVillageMoves(
 		tx,
 		countyId,
 		plan.changedHouseholds.flatMap((h) =>

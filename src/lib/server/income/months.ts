@@ -50,7 +50,7 @@ export async function addToIncomeMonths(tx: Db, deltas: readonly MonthDelta[]): 
 			entries: d.entries
 		}));
 	// The households' villages are read under a share lock, taken in id order: a move to
-	// another village (moveIncomeMonthsVillage) waits for this posting, or this posting for
+	// another village (followVillageMoves) waits for this posting, or this posting for
 	// the move, so the village sums always follow the household.
 	const households = [...new Map(rows.map((r) => [`${r.countyId}|${r.householdId}`, r])).values()]
 		.map((r) => ({ county_id: r.countyId, id: r.householdId }))
@@ -123,10 +123,11 @@ function addToVillages(deltas: readonly VillageDelta[]) {
 
 /**
  * Call BEFORE a change of households' villages is written, in its transaction: moves each
- * moving household's monthly sums from its old village to the new one. The households are
+ * moving household's monthly sums from its old village to the new one, and the village
+ * its standing carries. The households are
  * locked first (in id order), so no posting to them runs in between.
  */
-export async function moveIncomeMonthsVillage(
+export async function followVillageMoves(
 	tx: Db,
 	countyId: string,
 	moves: readonly { householdId: string; villageCode: string }[]
@@ -154,6 +155,10 @@ export async function moveIncomeMonthsVillage(
 	}
 	for (let i = 0; i < moving.length; i += 5000) {
 		const json = JSON.stringify(moving.slice(i, i + 5000));
+		await tx.execute(sql`
+			update household_standings s set village_code = mv.to_village
+			from jsonb_to_recordset(${json}::jsonb) as mv(household_id uuid, to_village text)
+			where s.county_id = ${countyId} and s.household_id = mv.household_id`);
 		await tx.execute(sql`
 			insert into village_income_months (county_id, village_code, month, kind, source, amount_fen, entries)
 			select m.county_id, v.village_code, m.month, m.kind, m.source,

@@ -97,6 +97,9 @@ export const householdStandings = pgTable(
 		householdId: uuid().notNull(),
 		// The evaluation date; the window is the 12 months before it.
 		evaluatedOn: date({ mode: 'string' }).notNull(),
+		// The household's village (a copy, kept with each evaluation and each move), so that
+		// the county's counts per township read the standings alone.
+		villageCode: varchar({ length: 12 }).notNull().default(''),
 		netFen: bigint({ mode: 'number' }).notNull(),
 		// Resident members on evaluatedOn, from the membership events.
 		residents: integer().notNull(),
@@ -164,7 +167,7 @@ export const householdIncomeMonths = pgTable(
  * The monthly summary summed once more per village (the household's village now): what
  * the county dashboard reads, a few tens of thousands of rows a year instead of millions.
  * Kept by addToIncomeMonths beside household_income_months in the same transaction, and
- * moved with a household that moves to another village (moveIncomeMonthsVillage); a test
+ * moved with a household that moves to another village (followVillageMoves); a test
  * recomputes it from household_income_months and finds no difference.
  */
 export const villageIncomeMonths = pgTable(
