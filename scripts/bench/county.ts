@@ -19,7 +19,10 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../../src/lib/server/db';
-import { INCOME_MONTHS_FROM_LEDGER } from '../../src/lib/server/income/months';
+import {
+	INCOME_MONTHS_FROM_LEDGER,
+	VILLAGE_INCOME_MONTHS_FROM_HOUSEHOLDS
+} from '../../src/lib/server/income/months';
 import { reevaluateCounty } from '../../src/lib/server/income/standings';
 import { setMonitoringLine } from '../../src/lib/server/settings';
 import { createScheme } from '../../src/lib/server/insurance/schemes';
@@ -104,6 +107,10 @@ export async function countyDatabase(serverUrl: string): Promise<County> {
 		await database.db.execute(sql`delete from household_income_months`);
 		await database.db.execute(
 			sql`insert into household_income_months (county_id, household_id, month, kind, source, amount_fen, entries) ${INCOME_MONTHS_FROM_LEDGER}`
+		);
+		await database.db.execute(sql`delete from village_income_months`);
+		await database.db.execute(
+			sql`insert into village_income_months (county_id, village_code, month, kind, source, amount_fen, entries) ${VILLAGE_INCOME_MONTHS_FROM_HOUSEHOLDS}`
 		);
 		await setMonitoringLine(database.db, world.actor.countyId, 2026, 750000);
 		await reevaluateCounty(database.db, world.actor, world.actor.countyId, 'line_change', TODAY);

@@ -10,6 +10,7 @@ import { factories, factoryJobs } from '../../src/lib/server/factories/schema';
 import { createHousehold } from '../../src/lib/server/households';
 import { households } from '../../src/lib/server/households/schema';
 import { postLedgerEntries, reverseLedgerEntry, type Posting } from '../../src/lib/server/income';
+import { refreshStandings } from '../../src/lib/server/income/standings';
 import {
 	ledgerEntries,
 	type LedgerKind,
@@ -58,8 +59,23 @@ const addDays = (date: string, days: number) =>
 const LINE_FEN = 800_000;
 const FROM = '2026-02-01';
 const TO = '2026-09-30';
-const BEFORE_START = '2025-02-01';
-const RECENT_START = '2025-10-01';
+/** The months the dashboard reads for a period of whole months: before it, and the 12 up to its end. */
+function periodOf(from: string, to: string) {
+	const shift = (month: string, by: number) => {
+		const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + by;
+		return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+	};
+	const months: string[] = [];
+	for (let m = from.slice(0, 7); m <= to.slice(0, 7); m = shift(m, 1)) months.push(m);
+	return {
+		from,
+		to,
+		beforeStart: `${shift(from.slice(0, 7), -12)}-01`,
+		recentStart: `${shift(to.slice(0, 7), -11)}-01`,
+		months
+	};
+}
+const PERIOD = periodOf(FROM, TO);
 const PROGRAMS = ['factory_wage', 'picking', 'planting_subsidy', 'insurance'] as const;
 const SOURCES: { source: LedgerSource; kind: LedgerKind }[] = [
 	{ source: 'factory_wage', kind: 'wage' },
@@ -246,8 +262,15 @@ afterAll(async () => {
 async function expected(
 	inArea: (h: { id: string; village: string; category: string }) => boolean,
 	townships: string[] | null,
-	category: string | null
+	category: string | null,
+	period = PERIOD
 ) {
+	const { FROM, TO, BEFORE_START, RECENT_START } = {
+		FROM: period.from,
+		TO: period.to,
+		BEFORE_START: period.beforeStart,
+		RECENT_START: period.recentStart
+	};
 	const { db } = database;
 	const mine = homes.filter(inArea);
 	const ids = new Set(mine.map((h) => h.id));
@@ -384,16 +407,7 @@ async function expected(
 		liftedTotal: Object.values(lifted).reduce((a, b) => a + b, 0),
 		lifted,
 		qualityOpen: findings.length,
-		trend: [
-			'2026-02',
-			'2026-03',
-			'2026-04',
-			'2026-05',
-			'2026-06',
-			'2026-07',
-			'2026-08',
-			'2026-09'
-		].map((month) => ({
+		trend: period.months.map((month) => ({
 			month,
 			incomeFen: Object.fromEntries(
 				PROGRAMS.map((p) => [
@@ -485,6 +499,91 @@ describe('the county dashboard', () => {
 		expect(county.liftedTotal).toBeGreaterThan(0);
 		expect(county.warnings.overdue).toBeGreaterThan(0);
 		expect(county.aid.totalFen).toBeGreaterThan(0);
+	}, 60_000);
+
+	it('reads the same figures for the whole county without a filter (no households join)', async () => {
+		const whole = await countyDashboard(database.db, admin, { from: FROM, to: TO });
+		const ours = await countyDashboard(database.db, admin, {
+			from: FROM,
+			to: TO,
+			townshipCodes: [...new Set(villages.map(townshipOf))]
+		});
+		const all = await database.db
+			.select({ id: households.id })
+			.from(households)
+			.where(eq(households.countyId, world.countyA.id));
+		// Every household with income, warnings or findings is in the three townships.
+		expect(figures(whole)).toEqual({
+			...figures(ours),
+			households: { ...figures(ours).households, total: all.length }
+		});
+	}, 60_000);
+
+	it('counts the lifted of a period from January from the standings, also before the night re-evaluates', async () => {
+		const january = periodOf('2026-01-01', '2026-09-30');
+		const ownTownships = [...new Set(villages.map(townshipOf))];
+		const ask = () =>
+			countyDashboard(database.db, admin, {
+				from: january.from,
+				to: january.to,
+				townshipCodes: ownTownships
+			});
+		const want = await expected((h) => homes.includes(h), null, null, january);
+		// The standings keep each household's prior calendar year as the ledger says it.
+		const ledger = await database.db
+			.select()
+			.from(ledgerEntries)
+			.where(eq(ledgerEntries.countyId, world.countyA.id));
+		const standings = rowsOf<{
+			household_id: string;
+			evaluated_on: string;
+			prior_year_net_fen: string;
+			prior_year_income_fen: string;
+		}>(
+			await database.db.execute(
+				sql`select household_id, evaluated_on::text, prior_year_net_fen, prior_year_income_fen
+					from household_standings where county_id = ${world.countyA.id}`
+			)
+		);
+		for (const st of standings) {
+			const year = String(Number(st.evaluated_on.slice(0, 4)) - 1);
+			const own = ledger.filter(
+				(e) => e.householdId === st.household_id && e.businessDate.startsWith(year)
+			);
+			const sumOf = (kinds: string[]) =>
+				own.filter((e) => kinds.includes(e.kind)).reduce((a, e) => a + e.amountFen, 0);
+			expect([Number(st.prior_year_net_fen), Number(st.prior_year_income_fen)]).toEqual([
+				sumOf(INCOME) - sumOf(['production_cost']),
+				sumOf(INCOME)
+			]);
+		}
+		const d = await ask();
+		expect(figures(d)).toEqual({
+			...want,
+			households: { ...want.households, total: homes.length + 3 }
+		});
+		expect(want.liftedTotal).toBeGreaterThan(0);
+		// Half the standings still from last year (the night has not come yet): their prior
+		// year is another one, so those households are summed from the monthly summary.
+		const half = homes.filter((_, i) => i % 2 === 0).map((h) => h.id);
+		const saved = rowsOf<{ household_id: string; evaluated_on: string }>(
+			await database.db.execute(
+				sql`select household_id, evaluated_on::text from household_standings where county_id = ${world.countyA.id}`
+			)
+		);
+		await database.db.execute(sql`update household_standings
+			set evaluated_on = '2025-12-31', prior_year_net_fen = -1, prior_year_income_fen = 0
+			where county_id = ${world.countyA.id} and household_id in (${sql.join(
+				half.map((id) => sql`${id}::uuid`),
+				sql`, `
+			)})`);
+		try {
+			expect(figures(await ask())).toEqual(figures(d));
+		} finally {
+			await inTransaction(database.db, (tx) =>
+				refreshStandings(tx, world.countyA.id, half, 'rule_change', saved[0].evaluated_on)
+			);
+		}
 	}, 60_000);
 
 	it('shows township staff only their townships, and ignores a township outside them', async () => {

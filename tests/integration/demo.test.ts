@@ -9,7 +9,10 @@ import { listHouseholds } from '../../src/lib/server/households';
 import { households, members } from '../../src/lib/server/households/schema';
 import { householdLedger, incomeAccounts } from '../../src/lib/server/income';
 import { householdStandings, ledgerEntries } from '../../src/lib/server/income/schema';
-import { incomeMonthsDifferences } from '../../src/lib/server/income/months';
+import {
+	incomeMonthsDifferences,
+	villageIncomeMonthsDifferences
+} from '../../src/lib/server/income/months';
 import { getMonitoring } from '../../src/lib/server/monitoring';
 import {
 	assistanceMeasures,
@@ -65,6 +68,7 @@ describe('the demo county', () => {
 
 	it('keeps the monthly income summary equal to its ledger', async () => {
 		expect(await incomeMonthsDifferences(database.db, seeded.countyId)).toEqual([]);
+		expect(await villageIncomeMonthsDifferences(database.db, seeded.countyId)).toEqual([]);
 		const [{ rows }] = await database.db
 			.execute<{ rows: number }>(
 				sql`select count(*)::int as rows from household_income_months where county_id = ${seeded.countyId}`

@@ -22,7 +22,10 @@ import {
 } from '../../src/lib/server/income';
 import { householdStandings } from '../../src/lib/server/income/schema';
 import { perCapitaAtMonthEnds } from '../../src/lib/server/income/account';
-import { incomeMonthsDifferences } from '../../src/lib/server/income/months';
+import {
+	incomeMonthsDifferences,
+	villageIncomeMonthsDifferences
+} from '../../src/lib/server/income/months';
 import { reevaluateCounty, standingsJob } from '../../src/lib/server/income/standings';
 import { setMonitoringLine } from '../../src/lib/server/settings';
 import { todayInChina } from '../../src/lib/format';
@@ -419,6 +422,7 @@ describe('stored standings', () => {
 		expect(first.differences).toEqual([]);
 		// The monthly summary the dashboard reads equals the ledger too.
 		expect(await incomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
+		expect(await villageIncomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
 		// Some of them are above the line, some below: the comparison meant something.
 		const accounts = [
 			...(await incomeAccounts(database.db, world.countyA.id, ids, todayInChina())).values()

@@ -9,7 +9,13 @@ import {
 	reverseLedgerEntry,
 	type Posting
 } from '../../src/lib/server/income';
-import { incomeMonthsDifferences } from '../../src/lib/server/income/months';
+import {
+	incomeMonthsDifferences,
+	villageIncomeMonthsDifferences
+} from '../../src/lib/server/income/months';
+import { updateHousehold } from '../../src/lib/server/households';
+import { divisions } from '../../src/lib/server/divisions/schema';
+import { and, eq, like, ne, sql } from 'drizzle-orm';
 import { identityCheckCharacter } from '../../src/lib/identity';
 import { actorFor, buildWorld, type World } from './fixtures';
 import { freshDatabase } from './helpers';
@@ -90,6 +96,7 @@ describe('the monthly income summary', () => {
 			reverseLedgerEntry(tx, staff, world.countyA.id, first.id, '改错')
 		);
 		expect(await incomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
+		expect(await villageIncomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
 	});
 
 	it('stays equal when twenty postings to one household month arrive at once', async () => {
@@ -106,5 +113,62 @@ describe('the monthly income summary', () => {
 			)
 		);
 		expect(await incomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
+		expect(await villageIncomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
+	});
+
+	it("moves a household's village sums with it, also while postings to it arrive", async () => {
+		const household = householdIds[2];
+		const [other] = await database.db
+			.select({ code: divisions.code })
+			.from(divisions)
+			.where(
+				and(
+					eq(divisions.level, 'village'),
+					like(divisions.code, '130434108%'),
+					ne(divisions.code, '130434108068')
+				)
+			)
+			.limit(1);
+		const edit = (villageCode: string) =>
+			updateHousehold(database.db, staff, household, {
+				householdNumber: '1304341080689902',
+				villageCode,
+				address: '',
+				phone: ''
+			});
+		await Promise.all([
+			...Array.from({ length: 10 }, (_, i) =>
+				inTransaction(database.db, (tx) =>
+					postLedgerEntry(tx, staff, posting(household, 700 + i, `2026-0${1 + (i % 9)}-10`))
+				)
+			),
+			edit(other.code)
+		]);
+		expect(await villageIncomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
+		const rows = await database.db.execute(
+			sql`select village_code, sum(amount_fen)::bigint as fen from village_income_months
+				where county_id = ${world.countyA.id} group by 1 having sum(amount_fen) <> 0`
+		);
+		expect(
+			(
+				(rows as { rows?: { village_code: string }[] }).rows ??
+				(rows as unknown as { village_code: string }[])
+			).map((r) => r.village_code)
+		).toContain(other.code);
+		// The standing carries the household's village too.
+		const stale = await database.db.execute(
+			sql`select count(*)::int as n from household_standings s
+				join households h on h.county_id = s.county_id and h.id = s.household_id
+				where s.county_id = ${world.countyA.id} and s.village_code <> h.village_code`
+		);
+		expect(
+			((stale as { rows?: { n: number }[] }).rows ?? (stale as unknown as { n: number }[]))[0].n
+		).toBe(0);
+		// And back again, with one more posting after it.
+		await edit('130434108068');
+		await inTransaction(database.db, (tx) =>
+			postLedgerEntry(tx, staff, posting(household, 55, '2026-02-02'))
+		);
+		expect(await villageIncomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
 	});
 });

@@ -87,6 +87,24 @@ export interface CountyDashboard {
 }
 
 const INCOME_KINDS = sql`('wage', 'operating', 'property', 'transfer')`;
+/** A standing `s` counted as below, near, above or unknown (no resident member, no line). */
+const STANDING_COUNTS = sql`count(*) filter (where s.below_line) as below,
+	count(*) filter (where s.below_line = false and s.near_line) as near,
+	count(*) filter (where s.below_line = false and not s.near_line) as above,
+	count(*) filter (where s.household_id is not null and s.below_line is null
+		and s.per_capita_fen is null) as unknown`;
+
+/** Rows of several per-township counts as one row per township. */
+function mergeByTownship(parts: Record<string, string>[][]): Record<string, string>[] {
+	const merged = new Map<string, Record<string, string>>();
+	for (const row of parts.flat()) merged.set(row.township, { ...merged.get(row.township), ...row });
+	return [...merged.values()];
+}
+
+const PROGRAMS_SQL = sql`(${sql.join(
+	PROGRAM_SOURCES.map((p) => sql`${p}`),
+	sql`, `
+)})`;
 
 function rows<T>(result: unknown): T[] {
 	return ((result as { rows?: T[] }).rows ?? result) as T[];
@@ -102,37 +120,44 @@ function effectiveTownships(actor: UserActor, asked: readonly string[] | undefin
 	return valid.length > 0 ? valid.sort() : [];
 }
 
+/** The townships the figures cover: null for the whole county (an admin without a filter). */
+function areaTownships(actor: UserActor, townshipFilter: readonly string[]): string[] | null {
+	if (townshipFilter.length > 0) return [...townshipFilter];
+	if (actor.role === 'township_staff') return [...actor.townshipCodes];
+	return null;
+}
+
+/** A village code column in the townships (null: anywhere in the county). */
+function inTownships(villageCode: SQL, townships: readonly string[] | null): SQL {
+	if (townships === null) return sql`true`;
+	if (townships.length === 0) return sql`false`;
+	return sql`left(${villageCode}, 9) in (${sql.join(
+		townships.map((t) => sql`${t}`),
+		sql`, `
+	)})`;
+}
+
+/** A household (by its county and id columns) of the category ('ordinary': not monitored). */
+function ofCategory(countyId: SQL, householdId: SQL, category: string | null): SQL {
+	if (category === null) return sql`true`;
+	if (category === 'ordinary')
+		return sql`not exists (select 1 from monitoring_records r
+			where r.county_id = ${countyId} and r.household_id = ${householdId} and r.category <> 'ordinary')`;
+	return sql`exists (select 1 from monitoring_records r
+		where r.county_id = ${countyId} and r.household_id = ${householdId} and r.category = ${category})`;
+}
+
 /**
  * The condition on a households row `h` that selects the dashboard's households: the
  * county, the townships (the filter, else the staff member's own), the category.
  */
-export function dashboardHouseholdCondition(
-	actor: UserActor,
-	townshipCodes: readonly string[],
+function dashboardHouseholdCondition(
+	countyId: string,
+	townships: readonly string[] | null,
 	category: string | null
 ): SQL {
-	const parts: SQL[] = [sql`h.county_id = ${actor.countyId}`];
-	const townships =
-		townshipCodes.length > 0
-			? townshipCodes
-			: actor.role === 'township_staff'
-				? actor.townshipCodes
-				: [];
-	if (actor.role === 'township_staff' && townships.length === 0) parts.push(sql`false`);
-	if (townships.length > 0)
-		parts.push(
-			sql`left(h.village_code, 9) in (${sql.join(
-				townships.map((t) => sql`${t}`),
-				sql`, `
-			)})`
-		);
-	if (category === 'ordinary')
-		parts.push(sql`not exists (select 1 from monitoring_records r
-			where r.county_id = h.county_id and r.household_id = h.id and r.category <> 'ordinary')`);
-	else if (category)
-		parts.push(sql`exists (select 1 from monitoring_records r
-			where r.county_id = h.county_id and r.household_id = h.id and r.category = ${category})`);
-	return sql.join(parts, sql` and `);
+	return sql`h.county_id = ${countyId} and ${inTownships(sql`h.village_code`, townships)}
+		and ${ofCategory(sql`h.county_id`, sql`h.id`, category)}`;
 }
 
 /** The county dashboard for the actor's area (county admins and township staff). */
@@ -160,22 +185,40 @@ export async function countyDashboard(
 			townshipFilter.length > 0 ? townshipFilter.includes(t.code) : canSeeTownship(actor, t.code)
 		)
 		.map((t) => ({ code: t.code, name: t.name }));
-	const inArea = dashboardHouseholdCondition(actor, townshipFilter, category);
+	const townships = areaTownships(actor, townshipFilter);
+	const inArea = dashboardHouseholdCondition(countyId, townships, category);
 	const scoped = sql`select h.id, left(h.village_code, 9) as township from households h where ${inArea}`;
+	// The admin's county without a category: no figure needs to know where a household lives.
+	const wholeCounty = townships === null && category === null;
 	const { from, to } = period;
 	const firstMonth = from;
 	const lastMonth = `${to.slice(0, 7)}-01`;
 	const beforeStart = shiftMonth(firstMonth, -12);
 	const recentStart = shiftMonth(lastMonth, -11);
 
-	const householdsQuery = db.execute(sql`
+	// Without a category each count reads one table (the standings carry the village): a
+	// join of every household, record and standing of a county costs a second.
+	const householdsQuery =
+		category === null
+			? Promise.all([
+					db.execute(sql`
+						select left(h.village_code, 9) as township, count(*) as total
+						from households h where ${inArea} group by 1`),
+					db.execute(sql`
+						select left(h.village_code, 9) as township, count(*) as monitored
+						from monitoring_records r
+						join households h on h.county_id = r.county_id and h.id = r.household_id
+						where r.county_id = ${countyId} and r.status = 'monitored' and ${inArea}
+						group by 1`),
+					db.execute(sql`
+						select left(s.village_code, 9) as township, ${STANDING_COUNTS}
+						from household_standings s
+						where s.county_id = ${countyId} and ${inTownships(sql`s.village_code`, townships)}
+						group by 1`)
+				]).then((parts) => mergeByTownship(parts.map((part) => rows<Record<string, string>>(part))))
+			: db.execute(sql`
 		select left(h.village_code, 9) as township, count(*) as total,
-			count(*) filter (where r.status = 'monitored') as monitored,
-			count(*) filter (where s.below_line) as below,
-			count(*) filter (where s.below_line = false and s.near_line) as near,
-			count(*) filter (where s.below_line = false and not s.near_line) as above,
-			count(*) filter (where s.household_id is not null and s.below_line is null
-				and s.per_capita_fen is null) as unknown
+			count(*) filter (where r.status = 'monitored') as monitored, ${STANDING_COUNTS}
 		from households h
 		left join monitoring_records r on r.county_id = h.county_id and r.household_id = h.id
 		left join household_standings s on s.county_id = h.county_id and s.household_id = h.id
@@ -203,69 +246,97 @@ export async function countyDashboard(
 		join households h on h.county_id = ${countyId} and h.id = a.household_id
 		left join household_standings s on s.county_id = h.county_id and s.household_id = h.id
 		where ${inArea}`);
-	// Per household and program over the period, then per township: income and households reached.
-	const incomeQuery = db.execute(sql`
-		select sc.township, x.source, count(*) filter (where x.income > 0) as households,
-			sum(x.income) as income, sum(x.transfer) as transfer
-		from (select m.household_id, m.source,
-				sum(m.amount_fen) filter (where m.kind in ${INCOME_KINDS}) as income,
-				sum(m.amount_fen) filter (where m.kind = 'transfer') as transfer
-			from household_income_months m
-			where m.county_id = ${countyId} and m.month between ${firstMonth}::date and ${lastMonth}::date
-			group by 1, 2) x
-		join (${scoped}) sc on sc.id = x.household_id
-		group by 1, 2`);
-	const trendQuery = db.execute(sql`
-		select to_char(m.month, 'YYYY-MM') as month, m.source, sum(m.amount_fen) as income
+	// Income per township, month and program: the village summary (tens of thousands of
+	// rows a year); with a category, the household summary of that category's households.
+	const moneyQuery = db.execute(
+		category === null
+			? sql`
+		select left(v.village_code, 9) as township, to_char(v.month, 'YYYY-MM') as month, v.source,
+			sum(v.amount_fen) as income,
+			coalesce(sum(v.amount_fen) filter (where v.kind = 'transfer'), 0) as transfer
+		from village_income_months v
+		where v.county_id = ${countyId} and v.month between ${firstMonth}::date and ${lastMonth}::date
+			and v.kind in ${INCOME_KINDS} and ${inTownships(sql`v.village_code`, townships)}
+		group by 1, 2, 3`
+			: sql`
+		select sc.township, to_char(m.month, 'YYYY-MM') as month, m.source,
+			sum(m.amount_fen) as income,
+			coalesce(sum(m.amount_fen) filter (where m.kind = 'transfer'), 0) as transfer
 		from household_income_months m
+		join (${scoped}) sc on sc.id = m.household_id
 		where m.county_id = ${countyId} and m.month between ${firstMonth}::date and ${lastMonth}::date
 			and m.kind in ${INCOME_KINDS}
-			and m.household_id in (select id from (${scoped}) sc)
-		group by 1, 2`);
+		group by 1, 2, 3`
+	);
+	// Households each program paid in the period: the programs' rows of the household summary
+	// only (indexed by program); the households table only when the area is not the county.
+	const reachQuery = db.execute(sql`
+		select x.source, count(*) as households
+		from (select m.household_id, m.source from household_income_months m
+			where m.county_id = ${countyId} and m.source in ${PROGRAMS_SQL}
+				and m.month between ${firstMonth}::date and ${lastMonth}::date
+				and m.kind in ${INCOME_KINDS}
+				and ${wholeCounty ? sql`true` : sql`m.household_id in (select id from (${scoped}) sc)`}
+			group by 1, 2
+			having sum(m.amount_fen) > 0) x
+		group by 1`);
 	const jobsQuery = db.execute(sql`
 		select count(*) filter (where j.started_on between ${from}::date and ${to}::date) as created,
 			count(distinct j.worker_id_number) filter (where j.started_on <= ${to}::date
 				and (j.ended_on is null or j.ended_on >= ${from}::date)) as employed
 		from factory_jobs j
 		join factories f on f.county_id = j.county_id and f.id = j.factory_id
-		where j.county_id = ${countyId} and ${factoryCondition(actor, townshipFilter, category)}`);
+		where j.county_id = ${countyId} and ${inTownships(sql`f.village_code`, townships)}
+			and ${ofCategory(sql`j.county_id`, sql`j.household_id`, category)}`);
 	const qualityQuery = db.execute(sql`
 		select count(*) as open from quality_findings q
-		join households h on h.county_id = q.county_id and h.id = q.household_id
-		where q.county_id = ${countyId} and ${inArea}`);
+		where q.county_id = ${countyId}
+			and ${wholeCounty ? sql`true` : sql`q.household_id in (select id from (${scoped}) sc)`}`);
 	const lineFen = await monitoringLineFor(db, countyId, Number(from.slice(0, 4)));
 	const liftedQuery =
 		lineFen === null
 			? Promise.resolve([])
 			: db.execute(
-					liftedSql(countyId, scoped, { beforeStart, firstMonth, recentStart, lastMonth }, lineFen)
+					liftedSql(
+						countyId,
+						wholeCounty ? null : scoped,
+						{ beforeStart, firstMonth, recentStart, lastMonth },
+						lineFen
+					)
 				);
 
-	const [hh, wr, as, inc, tr, jobs, quality, lifted] = await Promise.all([
+	const [hh, wr, as, money, reach, jobs, quality, lifted] = await Promise.all([
 		householdsQuery,
 		warningsQuery,
 		assistanceQuery,
-		incomeQuery,
-		trendQuery,
+		moneyQuery,
+		reachQuery,
 		jobsQuery,
 		qualityQuery,
 		liftedQuery
 	]);
 	const hhRows = rows<Record<string, string>>(hh);
 	const wRows = rows<Record<string, string>>(wr);
-	const incRows = rows<Record<string, string>>(inc);
-	const sum = (list: Record<string, string>[], key: string) =>
+	const incRows = rows<{
+		township: string;
+		month: string;
+		source: string;
+		income: string;
+		transfer: string;
+	}>(money);
+	const reachRows = rows<{ source: string; households: string }>(reach);
+	const sum = <R extends object>(list: R[], key: keyof R) =>
 		list.reduce((total, r) => total + n(r[key]), 0);
 
-	const programs: ProgramFigures[] = PROGRAM_SOURCES.map((program) => {
-		const mine = incRows.filter((r) => r.source === program);
-		return {
-			program,
-			incomeFen: sum(mine, 'income'),
-			households: sum(mine, 'households'),
-			lifted: 0
-		};
-	});
+	const programs: ProgramFigures[] = PROGRAM_SOURCES.map((program) => ({
+		program,
+		incomeFen: sum(
+			incRows.filter((r) => r.source === program),
+			'income'
+		),
+		households: n(reachRows.find((r) => r.source === program)?.households),
+		lifted: 0
+	}));
 	const byLift: Record<LiftProgram, number> = {
 		factory_wage: 0,
 		picking: 0,
@@ -288,13 +359,15 @@ export async function countyDashboard(
 	const plantingSubsidyFen = transferOf('planting_subsidy');
 
 	const months = monthsBetween(firstMonth, lastMonth);
-	const trRows = rows<{ month: string; source: string; income: string }>(tr);
 	const trend = months.map((month) => ({
 		month,
 		incomeFen: Object.fromEntries(
 			PROGRAM_SOURCES.map((p) => [
 				p,
-				n(trRows.find((r) => r.month === month && r.source === p)?.income)
+				sum(
+					incRows.filter((r) => r.month === month && r.source === p),
+					'income'
+				)
 			])
 		) as Record<Program, number>
 	}));
@@ -366,36 +439,6 @@ export async function countyDashboard(
 	};
 }
 
-/** Factories are placed by their village; with a category, only jobs of such households. */
-function factoryCondition(
-	actor: UserActor,
-	townshipCodes: readonly string[],
-	category: string | null
-): SQL {
-	const parts: SQL[] = [sql`true`];
-	const townships =
-		townshipCodes.length > 0
-			? townshipCodes
-			: actor.role === 'township_staff'
-				? actor.townshipCodes
-				: [];
-	if (actor.role === 'township_staff' && townships.length === 0) parts.push(sql`false`);
-	if (townships.length > 0)
-		parts.push(
-			sql`left(f.village_code, 9) in (${sql.join(
-				townships.map((t) => sql`${t}`),
-				sql`, `
-			)})`
-		);
-	if (category === 'ordinary')
-		parts.push(sql`not exists (select 1 from monitoring_records r
-			where r.county_id = j.county_id and r.household_id = j.household_id and r.category <> 'ordinary')`);
-	else if (category)
-		parts.push(sql`exists (select 1 from monitoring_records r
-			where r.county_id = j.county_id and r.household_id = j.household_id and r.category = ${category})`);
-	return sql.join(parts, sql` and `);
-}
-
 /**
  * Households lifted above the line in the period, each with the program that lifted it:
  * below the line on the first day of the period (net income of the 12 months before it,
@@ -403,30 +446,57 @@ function factoryCondition(
  * below it by the standing kept now, and with income on record in those 12 months (else
  * Levee did not know them yet). The program is the one whose income grew most between
  * those 12 months and the 12 months ending with the period (ties: more income now);
- * none grew → 'none'. Reads the summary for the lifted households only.
+ * none grew → 'none'.
+ *
+ * A period that starts in January (the default) reads the 12 months before it from the
+ * standings, which keep each household's prior calendar year (a standing evaluated in
+ * another year, before the night re-evaluates it, is summed from the monthly summary);
+ * other periods sum the monthly summary of every household in the area. Either way the
+ * summary is read per program only for the lifted households. `scoped`: null for the
+ * whole county.
  */
 function liftedSql(
 	countyId: string,
-	scoped: SQL,
+	scoped: SQL | null,
 	months: { beforeStart: string; firstMonth: string; recentStart: string; lastMonth: string },
 	lineFen: number
 ): SQL {
 	const { beforeStart, firstMonth, recentStart, lastMonth } = months;
+	const inArea = (column: SQL) =>
+		scoped ? sql`${column} in (select id from (${scoped}) sc)` : sql`true`;
+	const monthsBefore = (households: SQL) => sql`
+		select m.household_id,
+			sum(case when m.kind = 'production_cost' then -m.amount_fen else m.amount_fen end) as net,
+			coalesce(sum(m.amount_fen) filter (where m.kind in ${INCOME_KINDS}), 0) as income
+		from household_income_months m
+		where m.county_id = ${countyId} and m.month >= ${beforeStart}::date and m.month < ${firstMonth}::date
+			and m.kind in ('wage', 'operating', 'property', 'transfer', 'production_cost')
+			and ${households}
+		group by 1`;
+	const year = Number(firstMonth.slice(0, 4));
+	const yearStart = `${year}-01-01`;
+	const nextYear = `${year + 1}-01-01`;
+	const before =
+		firstMonth === yearStart
+			? sql`
+		select household_id, prior_year_net_fen as net, prior_year_income_fen as income
+		from candidates where evaluated_on >= ${yearStart}::date and evaluated_on < ${nextYear}::date
+		union all
+		${monthsBefore(sql`m.household_id in (select household_id from candidates
+			where evaluated_on < ${yearStart}::date or evaluated_on >= ${nextYear}::date)`)}`
+			: monthsBefore(inArea(sql`m.household_id`));
 	return sql`
-		with before as (
-			select m.household_id,
-				sum(case when m.kind = 'production_cost' then -m.amount_fen else m.amount_fen end) as net,
-				sum(m.amount_fen) filter (where m.kind in ${INCOME_KINDS}) as income
-			from household_income_months m
-			where m.county_id = ${countyId} and m.month >= ${beforeStart}::date and m.month < ${firstMonth}::date
-				and m.kind in ('wage', 'operating', 'property', 'transfer', 'production_cost')
-				and m.household_id in (select id from (${scoped}) sc)
-			group by 1),
+		with candidates as materialized (
+			select s.household_id, s.residents, s.evaluated_on, s.prior_year_net_fen,
+				s.prior_year_income_fen
+			from household_standings s
+			where s.county_id = ${countyId} and s.below_line = false and s.residents > 0
+				and ${inArea(sql`s.household_id`)}),
+		before as materialized (${before}),
 		lifted as (
 			select b.household_id from before b
-			join household_standings s on s.county_id = ${countyId} and s.household_id = b.household_id
-			where s.below_line = false and s.residents > 0 and coalesce(b.income, 0) <> 0
-				and b.net < ${lineFen}::bigint * s.residents),
+			join candidates c using (household_id)
+			where b.income <> 0 and b.net < ${lineFen}::bigint * c.residents),
 		growth as (
 			select m.household_id, m.source,
 				coalesce(sum(m.amount_fen) filter (where m.month >= ${recentStart}::date), 0) as recent,

@@ -21,7 +21,12 @@ import { counties, divisions } from '../divisions/schema';
 import { factories, factoryJobs, factoryOwners, factoryWages } from '../factories/schema';
 import { households, members, membershipEvents } from '../households/schema';
 import { postLedgerEntries, type Posting } from '../income';
-import { householdIncomeMonths, householdStandings, ledgerEntries } from '../income/schema';
+import {
+	householdIncomeMonths,
+	householdStandings,
+	ledgerEntries,
+	villageIncomeMonths
+} from '../income/schema';
 import { reevaluateCounty } from '../income/standings';
 import { writeMonitoringRecord } from '../monitoring';
 import {
@@ -276,6 +281,7 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	userVillages,
 	homeVisits,
 	users,
+	villageIncomeMonths,
 	householdIncomeMonths,
 	ledgerEntries,
 	householdStandings,

@@ -37,6 +37,7 @@ import {
 	type ValidationContext
 } from './registry/validate';
 import { codeFor, measureKey, registryValues, riskWord, worksAway } from './registry/words';
+import { followVillageMoves } from '../income/months';
 import {
 	HEAD_OF_HOUSEHOLD,
 	households,
@@ -1071,6 +1072,14 @@ async function writeChunk(
 ): Promise<void> {
 	const countyId = actor.countyId;
 	await bulkInsert(tx, households, plan.newHouseholds);
+	// Income already summed per village follows a household to its new village.
+	await followVillageMoves(
+		tx,
+		countyId,
+		plan.changedHouseholds.flatMap((h) =>
+			h.villageCode ? [{ householdId: h.id, villageCode: h.villageCode }] : []
+		)
+	);
 	await bulkUpdate(tx, households, countyId, plan.changedHouseholds);
 	await bulkInsert(tx, members, plan.newMembers);
 	await bulkUpdate(tx, members, countyId, plan.changedMembers);

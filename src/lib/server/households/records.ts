@@ -25,6 +25,7 @@ import {
 	type MembershipEventKind
 } from './schema';
 import { healthWord, labourCategory, NOT_IN_SCHOOL } from './registry/words';
+import { followVillageMoves } from '../income/months';
 
 const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 
@@ -284,6 +285,9 @@ export async function updateHousehold(
 	const before = await editableHousehold(db, actor, householdId);
 	const after = await parseHousehold(db, actor, input, householdId);
 	await inTransaction(db, async (tx) => {
+		await followVillageMoves(tx, actor.countyId, [
+			{ householdId, villageCode: after.villageCode }
+		]);
 		await tx
 			.update(households)
 			.set({ ...after, updatedAt: new Date() })

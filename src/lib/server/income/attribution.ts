@@ -253,8 +253,8 @@ export async function countyAttribution(
 	const yearAgo = monthsBefore(onDate, 12);
 	const { nearLineMarginPct } = await getCountySettings(db, countyId);
 	const [then, now] = await Promise.all([
-		db.execute(standingsSelect(countyId, yearAgo, nearLineMarginPct, inScope)),
-		db.execute(standingsSelect(countyId, onDate, nearLineMarginPct, inScope))
+		db.execute(standingsSelect(countyId, yearAgo, nearLineMarginPct, inScope, false)),
+		db.execute(standingsSelect(countyId, onDate, nearLineMarginPct, inScope, false))
 	]);
 	const nowById = new Map(rowsOf<StandingRow>(now).map((r) => [r.household_id, r]));
 	const lifted = rowsOf<StandingRow>(then)

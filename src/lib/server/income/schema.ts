@@ -11,7 +11,8 @@ import {
 	text,
 	timestamp,
 	uniqueIndex,
-	uuid
+	uuid,
+	varchar
 } from 'drizzle-orm/pg-core';
 import { households } from '../households/schema';
 
@@ -96,6 +97,9 @@ export const householdStandings = pgTable(
 		householdId: uuid().notNull(),
 		// The evaluation date; the window is the 12 months before it.
 		evaluatedOn: date({ mode: 'string' }).notNull(),
+		// The household's village (a copy, kept with each evaluation and each move), so that
+		// the county's counts per township read the standings alone.
+		villageCode: varchar({ length: 12 }).notNull().default(''),
 		netFen: bigint({ mode: 'number' }).notNull(),
 		// Resident members on evaluatedOn, from the membership events.
 		residents: integer().notNull(),
@@ -109,6 +113,11 @@ export const householdStandings = pgTable(
 		nearLine: boolean().notNull().default(false),
 		// Large expenses of the window, beside the income (not subtracted from it).
 		largeExpenseFen: bigint({ mode: 'number' }).notNull().default(0),
+		// Net income and income of the calendar year before evaluatedOn's year (from the
+		// monthly summary): whether the household was below the line when the year began,
+		// which the dashboard's "lifted" reads instead of a year of every household's months.
+		priorYearNetFen: bigint({ mode: 'number' }).notNull().default(0),
+		priorYearIncomeFen: bigint({ mode: 'number' }).notNull().default(0),
 		// Why it was last evaluated: 'posting', 'line_change', 'nightly', 'membership', …
 		reason: text().notNull(),
 		updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
@@ -151,5 +160,31 @@ export const householdIncomeMonths = pgTable(
 		}),
 		// County figures for a period: by month first, then households of a township.
 		index('household_income_months_month_idx').on(t.countyId, t.month, t.source)
+	]
+);
+
+/**
+ * The monthly summary summed once more per village (the household's village now): what
+ * the county dashboard reads, a few tens of thousands of rows a year instead of millions.
+ * Kept by addToIncomeMonths beside household_income_months in the same transaction, and
+ * moved with a household that moves to another village (followVillageMoves); a test
+ * recomputes it from household_income_months and finds no difference.
+ */
+export const villageIncomeMonths = pgTable(
+	'village_income_months',
+	{
+		countyId: uuid().notNull(),
+		villageCode: varchar({ length: 12 }).notNull(),
+		// The first day of the month.
+		month: date({ mode: 'string' }).notNull(),
+		kind: text({ enum: LEDGER_KINDS }).notNull(),
+		source: text({ enum: LEDGER_SOURCES }).notNull(),
+		amountFen: bigint({ mode: 'number' }).notNull(),
+		entries: integer().notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.countyId, t.villageCode, t.month, t.kind, t.source] }),
+		// A period of the whole county: by month first.
+		index('village_income_months_month_idx').on(t.countyId, t.month)
 	]
 );

@@ -42,17 +42,34 @@ const list = (values: readonly string[]) =>
  * the aggregates again for every household (seen: 70 s instead of 0.1 s for the demo).
  *
  * The standing of the households `pick(column)` selects, on a date, as a SELECT of
- * (household_id, net, residents, per_capita, line, large, below_line, near_line): the
- * ledger sums of the window, resident counts on the date, the line of its year.
+ * (household_id, village_code, net, residents, per_capita, line, large, prior_net,
+ * prior_income, below_line, near_line): the ledger sums of the window, resident counts on
+ * the date, the line of its year, the monthly summary's sums of the calendar year before.
  */
 export function standingsSelect(
 	countyId: string,
 	onDate: string,
 	marginPct: number,
-	pick: (column: SQL) => SQL
+	pick: (column: SQL) => SQL,
+	/** The prior calendar year's sums (what the standings keep); a caller that only reads skips them. */
+	withPriorYear = true
 ): SQL {
 	const from = windowStart(onDate);
 	const year = Number(onDate.slice(0, 4));
+	const priorStep = withPriorYear
+		? sql`), prior as materialized (
+	select m.household_id,
+		sum(case m.kind when 'production_cost' then -m.amount_fen when 'large_expense' then 0
+			else m.amount_fen end)::bigint as net,
+		coalesce(sum(m.amount_fen) filter (where m.kind in ('wage', 'operating', 'property', 'transfer')),
+			0)::bigint as income
+	from household_income_months m
+	where m.county_id = ${countyId} and ${pick(sql`m.household_id`)}
+		and m.month >= ${`${year - 1}-01-01`}::date and m.month < ${`${year}-01-01`}::date
+	group by m.household_id
+`
+		: sql`), prior as (select null::uuid as household_id, 0::bigint as net, 0::bigint as income where false
+`;
 	return sql`
 with ev as materialized (
 	select e.household_id, e.member_id,
@@ -92,21 +109,24 @@ with ev as materialized (
 	where l.county_id = ${countyId} and ${pick(sql`l.household_id`)}
 		and l.business_date >= ${from}::date and l.business_date <= ${onDate}::date
 	group by l.household_id
-), line as materialized (
+${priorStep}), line as materialized (
 	select (select line_fen_per_person from monitoring_lines
 		where county_id = ${countyId} and year = ${year}) as fen
 ), counted as (
-	select h.id as household_id, coalesce(g.net, 0)::bigint as net, coalesce(r.n, 0) as n,
-		coalesce(g.large, 0)::bigint as large, line.fen as line
+	select h.id as household_id, h.village_code, coalesce(g.net, 0)::bigint as net, coalesce(r.n, 0) as n,
+		coalesce(g.large, 0)::bigint as large, line.fen as line,
+		coalesce(p.net, 0)::bigint as prior_net, coalesce(p.income, 0)::bigint as prior_income
 	from households h
 	cross join line
 	left join ledger g on g.household_id = h.id
+	left join prior p on p.household_id = h.id
 	left join residents r on r.household_id = h.id
 	where h.county_id = ${countyId} and ${pick(sql`h.id`)}
 ), calc as (
 	select *, case when n > 0 then net / n end as pc from counted
 )
-select household_id, net, n as residents, pc as per_capita, line, large,
+select household_id, village_code, net, n as residents, pc as per_capita, line, large, prior_net,
+	prior_income,
 	case when pc is null or line is null then null else pc < line end as below_line,
 	coalesce(pc >= line and pc * 100 < line * (100 + ${marginPct}::int), false) as near_line
 from calc`;
@@ -124,16 +144,21 @@ export function standingsUpsert(
 	pick: (column: SQL) => SQL
 ): SQL {
 	return sql`
-insert into household_standings (county_id, household_id, evaluated_on, net_fen, residents,
-	per_capita_fen, line_fen, below_line, near_line, large_expense_fen, reason, updated_at)
-select ${countyId}::uuid, s.household_id, ${onDate}::date, s.net, s.residents, s.per_capita,
-	s.line, s.below_line, s.near_line, s.large, ${reason}, now()
+insert into household_standings (county_id, household_id, evaluated_on, village_code, net_fen, residents,
+	per_capita_fen, line_fen, below_line, near_line, large_expense_fen, prior_year_net_fen,
+	prior_year_income_fen, reason, updated_at)
+select ${countyId}::uuid, s.household_id, ${onDate}::date, s.village_code, s.net, s.residents,
+	s.per_capita,
+	s.line, s.below_line, s.near_line, s.large, s.prior_net, s.prior_income, ${reason}, now()
 from (${standingsSelect(countyId, onDate, marginPct, pick)}) s
 on conflict (county_id, household_id) do update set
-	evaluated_on = excluded.evaluated_on, net_fen = excluded.net_fen,
+	evaluated_on = excluded.evaluated_on, village_code = excluded.village_code,
+	net_fen = excluded.net_fen,
 	residents = excluded.residents, per_capita_fen = excluded.per_capita_fen,
 	line_fen = excluded.line_fen, below_line = excluded.below_line,
 	near_line = excluded.near_line, large_expense_fen = excluded.large_expense_fen,
+	prior_year_net_fen = excluded.prior_year_net_fen,
+	prior_year_income_fen = excluded.prior_year_income_fen,
 	reason = excluded.reason, updated_at = excluded.updated_at`;
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { longRunning } from '../db/long';
 import type { UserActor } from '../auth/actor';
 import { recordAudit } from '../audit';
 import { DomainError } from '../errors';
@@ -106,7 +107,9 @@ export async function buildReport(
 	kind: string,
 	params: ReportParams
 ): Promise<Report> {
-	return kindOf(actor, kind).build(db, actor, params);
+	const found = kindOf(actor, kind);
+	// A county's report reads a year of every household: longer than a page's statement limit.
+	return longRunning(db, (tx) => found.build(tx, actor, params));
 }
 
 /** The same report as an XLSX workbook. */
@@ -133,10 +136,12 @@ export async function exportReport(
 ): Promise<ReportFile> {
 	const found = kindOf(actor, kind);
 	const scope = await reportScope(db, actor, params);
-	const { report, long } = found.file
-		? await found.file(db, actor, params)
-		: { report: await found.build(db, actor, params), long: undefined };
-	const { body, rows } = await writeReportXlsx(report, long);
+	const { report, body, rows } = await longRunning(db, async (tx) => {
+		const { report, long } = found.file
+			? await found.file(tx, actor, params)
+			: { report: await found.build(tx, actor, params), long: undefined };
+		return { report, ...(await writeReportXlsx(report, long)) };
+	});
 	await recordAudit(db, actor, {
 		countyId: actor.countyId,
 		action: 'reports.export',

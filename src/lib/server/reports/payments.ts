@@ -57,32 +57,25 @@ export async function paymentsReport(
 	const township = sql<string>`left(${households.villageCode}, 9)`;
 	const source = householdIncomeMonths.source;
 	const month = householdIncomeMonths.month;
-	const [detail, perProgram, [all]] = await Promise.all([
-		db
-			.select({ source, month, township, entries, households: householdCount, totalFen })
-			.from(householdIncomeMonths)
-			.innerJoin(households, householdJoin())
-			.where(where)
-			.groupBy(source, month, township)
-			.orderBy(asc(source), asc(month), asc(township)),
-		db
-			.select({ source, entries, households: householdCount, totalFen })
-			.from(householdIncomeMonths)
-			.innerJoin(households, householdJoin())
-			.where(where)
-			.groupBy(source)
-			.orderBy(asc(source)),
-		db
-			.select({ entries, households: householdCount, totalFen })
-			.from(householdIncomeMonths)
-			.innerJoin(households, householdJoin())
-			.where(where)
-	]);
+	// One pass over the summary: the detail rows, the programs' rows and the total are
+	// grouping sets of one query (three queries read a county's year three times).
+	const level = sql<number>`grouping(${source}, ${month}, ${township})::int`;
+	const all = await db
+		.select({ level, source, month, township, entries, households: householdCount, totalFen })
+		.from(householdIncomeMonths)
+		.innerJoin(households, householdJoin())
+		.where(where)
+		.groupBy(sql`grouping sets ((${source}, ${month}, ${township}), (${source}), ())`)
+		.orderBy(asc(source), asc(month), asc(township));
+	// grouping() sets a bit for each column left out: 0 all three, 3 month and township, 7 none.
+	const detail = all.filter((r) => Number(r.level) === 0);
+	const perProgram = all.filter((r) => Number(r.level) === 3);
+	const total = all.find((r) => Number(r.level) === 7);
 	const locale = getLocale();
 	const totals = {
-		entries: Number(all?.entries ?? 0),
-		households: Number(all?.households ?? 0),
-		totalFen: toNumber(all?.totalFen ?? 0)
+		entries: Number(total?.entries ?? 0),
+		households: Number(total?.households ?? 0),
+		totalFen: toNumber(total?.totalFen ?? 0)
 	};
 	return {
 		kind: 'payments',

@@ -1,0 +1,2 @@
+ALTER TABLE "household_standings" ADD COLUMN "prior_year_net_fen" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "household_standings" ADD COLUMN "prior_year_income_fen" bigint DEFAULT 0 NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE "household_standings" ADD COLUMN "village_code" varchar(12) DEFAULT '' NOT NULL;
