@@ -24,7 +24,7 @@ import {
 	setUserDisabled
 } from '../../src/lib/server/auth/users';
 import { DomainError } from '../../src/lib/server/errors';
-import { actorFor, buildWorld, PASSWORD, userRow, type World } from './fixtures';
+import { actorFor, addFactoryWorld, buildWorld, PASSWORD, userRow, type World } from './fixtures';
 import { freshDatabase } from './helpers';
 
 let database: Database;
@@ -97,6 +97,21 @@ describe('sessions', () => {
 	it('gives township staff their townships', async () => {
 		const { user } = await actorFor(database.db, world.userIds.staffIn);
 		expect(user.townshipCodes).toEqual(['130434108']);
+	});
+
+	it('gives each role its own places through the one session lookup, and no other role’s', async () => {
+		const { db } = database;
+		const { factoryId } = await addFactoryWorld(db, world);
+		const staff = (await actorFor(db, world.userIds.staffIn)).user;
+		const grid = (await actorFor(db, world.userIds.gridIn)).user;
+		const owner = (await actorFor(db, world.userIds.owner)).user;
+		const admin = (await actorFor(db, world.userIds.admin)).user;
+		expect([staff.villageCodes, staff.factoryIds]).toEqual([[], []]);
+		expect(grid.villageCodes).toEqual(['130434108068']);
+		expect([grid.townshipCodes, grid.factoryIds]).toEqual([[], []]);
+		expect(owner.factoryIds).toEqual([factoryId]);
+		expect([owner.townshipCodes, owner.villageCodes]).toEqual([[], []]);
+		expect([admin.townshipCodes, admin.villageCodes, admin.factoryIds]).toEqual([[], [], []]);
 	});
 });
 

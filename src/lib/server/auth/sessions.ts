@@ -1,4 +1,4 @@
-import { and, eq, lt, ne } from 'drizzle-orm';
+import { and, eq, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
 import { counties } from '../divisions/schema';
 import { factoryOwners } from '../factories/schema';
@@ -51,6 +51,56 @@ export interface ValidatedSession {
 	renewed: boolean;
 }
 
+/**
+ * Every request of a signed-in person asks this, so it is one prepared statement: the
+ * session, its user, the county and the places the role works in (only the role's own
+ * list is read: a CASE runs its subquery only for that role).
+ */
+function prepareSessionLookup(db: Db) {
+	const places = (role: string, list: SQL) =>
+		sql<string[]>`case when ${users.role} = ${role} then array(${list}) else '{}'::text[] end`;
+	return db
+		.select({
+			expiresAt: sessions.expiresAt,
+			method: sessions.method,
+			userId: users.id,
+			countyId: users.countyId,
+			role: users.role,
+			displayName: users.displayName,
+			householdId: users.householdId,
+			disabledAt: users.disabledAt,
+			countyCode: counties.code,
+			townshipCodes: places(
+				'township_staff',
+				sql`select ${userTownships.townshipCode}::text from ${userTownships} where ${userTownships.userId} = ${users.id} order by 1`
+			),
+			villageCodes: places(
+				'grid_member',
+				sql`select ${userVillages.villageCode}::text from ${userVillages} where ${userVillages.userId} = ${users.id} order by 1`
+			),
+			factoryIds: places(
+				'factory_owner',
+				sql`select ${factoryOwners.factoryId}::text from ${factoryOwners} where ${factoryOwners.userId} = ${users.id} order by 1`
+			)
+		})
+		.from(sessions)
+		.innerJoin(users, eq(users.id, sessions.userId))
+		.innerJoin(counties, eq(counties.id, users.countyId))
+		.where(eq(sessions.id, sql.placeholder('id')))
+		.prepare('auth_session_lookup');
+}
+
+const preparedLookups = new WeakMap<Db, ReturnType<typeof prepareSessionLookup>>();
+
+function sessionLookup(db: Db) {
+	let statement = preparedLookups.get(db);
+	if (!statement) {
+		statement = prepareSessionLookup(db);
+		preparedLookups.set(db, statement);
+	}
+	return statement;
+}
+
 /** The person behind a cookie's token, or null for an unknown, expired or disabled one. */
 export async function validateSessionToken(
 	db: Db,
@@ -58,65 +108,33 @@ export async function validateSessionToken(
 ): Promise<ValidatedSession | null> {
 	if (!/^[a-z2-7]{16,64}$/.test(token)) return null;
 	const id = hashToken(token);
-	const [row] = await db
-		.select({ session: sessions, user: users, countyCode: counties.code })
-		.from(sessions)
-		.innerJoin(users, eq(users.id, sessions.userId))
-		.innerJoin(counties, eq(counties.id, users.countyId))
-		.where(eq(sessions.id, id));
+	const [row] = await sessionLookup(db).execute({ id });
 	if (!row) return null;
 	const now = Date.now();
-	if (row.session.expiresAt.getTime() <= now || row.user.disabledAt) {
+	let expiresAt = row.expiresAt;
+	if (expiresAt.getTime() <= now || row.disabledAt) {
 		await db.delete(sessions).where(eq(sessions.id, id));
 		return null;
 	}
-	let expiresAt = row.session.expiresAt;
 	let renewed = false;
 	if (expiresAt.getTime() - now < RENEW_WITHIN_MS) {
 		expiresAt = new Date(now + SESSION_LIFETIME_MS);
 		await db.update(sessions).set({ expiresAt }).where(eq(sessions.id, id));
 		renewed = true;
 	}
-	const townshipCodes =
-		row.user.role === 'township_staff'
-			? (
-					await db
-						.select({ code: userTownships.townshipCode })
-						.from(userTownships)
-						.where(eq(userTownships.userId, row.user.id))
-				).map((t) => t.code)
-			: [];
-	const villageCodes =
-		row.user.role === 'grid_member'
-			? (
-					await db
-						.select({ code: userVillages.villageCode })
-						.from(userVillages)
-						.where(eq(userVillages.userId, row.user.id))
-				).map((v) => v.code)
-			: [];
-	const factoryIds =
-		row.user.role === 'factory_owner'
-			? (
-					await db
-						.select({ id: factoryOwners.factoryId })
-						.from(factoryOwners)
-						.where(eq(factoryOwners.userId, row.user.id))
-				).map((f) => f.id)
-			: [];
 	return {
 		user: {
-			userId: row.user.id,
-			label: row.user.displayName,
-			role: row.user.role,
-			countyId: row.user.countyId,
+			userId: row.userId,
+			label: row.displayName,
+			role: row.role,
+			countyId: row.countyId,
 			countyCode: row.countyCode,
-			townshipCodes,
-			villageCodes,
-			householdId: row.user.householdId,
-			factoryIds
+			townshipCodes: row.townshipCodes,
+			villageCodes: row.villageCodes,
+			householdId: row.householdId,
+			factoryIds: row.factoryIds
 		},
-		session: { id, expiresAt, method: row.session.method },
+		session: { id, expiresAt, method: row.method },
 		renewed
 	};
 }
