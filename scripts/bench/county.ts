@@ -88,12 +88,19 @@ export async function countyDatabase(serverUrl: string): Promise<County> {
 	// Generation only: a crash loses the database, which is made again anyway.
 	await admin.unsafe(`alter database ${name} set synchronous_commit = off`);
 	const t0 = performance.now();
+	// Migrations and the admin on a pool of their own: the migration lock holds one
+	// connection while the migrations run on another (one connection would wait forever).
+	const setup = await openDatabase({ kind: 'postgres', url, maxConnections: 2 });
+	let world: SearchWorld;
+	try {
+		world = await prepareSearch(setup);
+	} finally {
+		await setup.close();
+	}
 	// One connection: the generation's temporary tables live in its session.
 	const database = await openDatabase({ kind: 'postgres', url, maxConnections: 1 });
-	let world: SearchWorld;
 	let sizes: Record<string, number>;
 	try {
-		world = await prepareSearch(database);
 		const secondary = await dropSecondaryIndexes(database);
 		await generateHouseholds(database, world, COUNTY_HOUSEHOLDS);
 		log(`households (${world.imported} households, ${world.people} people)`, t0);
@@ -112,10 +119,12 @@ export async function countyDatabase(serverUrl: string): Promise<County> {
 		await database.db.execute(
 			sql`insert into village_income_months (county_id, village_code, month, kind, source, amount_fen, entries) ${VILLAGE_INCOME_MONTHS_FROM_HOUSEHOLDS}`
 		);
+		log('income months', t0);
 		await setMonitoringLine(database.db, world.actor.countyId, 2026, 750000);
 		await reevaluateCounty(database.db, world.actor, world.actor.countyId, 'line_change', TODAY);
+		log('standings', t0);
 		await runMaintenance(database.db, 'bench', true);
-		log('income months, standings, statistics', t0);
+		log('statistics', t0);
 		sizes = await countSizes(database);
 		await database.db.execute(
 			sql`create table bench_county_ready as select ${JSON.stringify(sizes)}::jsonb as sizes`
@@ -144,8 +153,12 @@ export function rowsOf<T>(result: unknown): T[] {
 	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+let lastLog = 0;
 function log(step: string, t0: number) {
-	console.log(`  county: ${step} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+	const now = performance.now();
+	const step_s = (now - Math.max(lastLog, t0)) / 1000;
+	lastLog = now;
+	console.log(`  county: ${step} (${step_s.toFixed(0)} s, ${((now - t0) / 1000).toFixed(0)} s in all)`);
 }
 
 async function countSizes(database: Database): Promise<Record<string, number>> {
@@ -278,7 +291,12 @@ where i.schemaname = 'public' and i.tablename in ${sql.raw(`(${BULK_TABLES.map((
 async function generatePrograms(database: Database, world: SearchWorld) {
 	const db = database.db;
 	const countyId = world.actor.countyId;
-	const run = (statement: ReturnType<typeof sql>) => db.execute(statement);
+	const run = async (statement: ReturnType<typeof sql>) => {
+		const t = performance.now();
+		await db.execute(statement);
+		if (process.env.BENCH_COUNTY_VERBOSE === '1')
+			console.log(`    ${((performance.now() - t) / 1000).toFixed(1)} s: ${statement.queryChunks.map((c) => (typeof c === 'object' && c && 'value' in c ? (c.value as string[]).join('') : '?')).join('').trim().slice(0, 70).replace(/\s+/g, ' ')}`);
+	};
 	const villages = sql`(select code, row_number() over (order by code) - 1 as n from divisions
 		where level = 'village' and code like '130434%')`;
 
