@@ -158,7 +158,9 @@ function log(step: string, t0: number) {
 	const now = performance.now();
 	const step_s = (now - Math.max(lastLog, t0)) / 1000;
 	lastLog = now;
-	console.log(`  county: ${step} (${step_s.toFixed(0)} s, ${((now - t0) / 1000).toFixed(0)} s in all)`);
+	console.log(
+		`  county: ${step} (${step_s.toFixed(0)} s, ${((now - t0) / 1000).toFixed(0)} s in all)`
+	);
 }
 
 async function countSizes(database: Database): Promise<Record<string, number>> {
@@ -295,7 +297,16 @@ async function generatePrograms(database: Database, world: SearchWorld) {
 		const t = performance.now();
 		await db.execute(statement);
 		if (process.env.BENCH_COUNTY_VERBOSE === '1')
-			console.log(`    ${((performance.now() - t) / 1000).toFixed(1)} s: ${statement.queryChunks.map((c) => (typeof c === 'object' && c && 'value' in c ? (c.value as string[]).join('') : '?')).join('').trim().slice(0, 70).replace(/\s+/g, ' ')}`);
+			console.log(
+				`    ${((performance.now() - t) / 1000).toFixed(1)} s: ${statement.queryChunks
+					.map((c) =>
+						typeof c === 'object' && c && 'value' in c ? (c.value as string[]).join('') : '?'
+					)
+					.join('')
+					.trim()
+					.slice(0, 70)
+					.replace(/\s+/g, ' ')}`
+			);
 	};
 	const villages = sql`(select code, row_number() over (order by code) - 1 as n from divisions
 		where level = 'village' and code like '130434%')`;
