@@ -88,19 +88,12 @@ export async function countyDatabase(serverUrl: string): Promise<County> {
 	// Generation only: a crash loses the database, which is made again anyway.
 	await admin.unsafe(`alter database ${name} set synchronous_commit = off`);
 	const t0 = performance.now();
-	// Migrations and the admin on a pool of their own: the migration lock holds one
-	// connection while the migrations run on another (one connection would wait forever).
-	const setup = await openDatabase({ kind: 'postgres', url, maxConnections: 2 });
-	let world: SearchWorld;
-	try {
-		world = await prepareSearch(setup);
-	} finally {
-		await setup.close();
-	}
 	// One connection: the generation's temporary tables live in its session.
 	const database = await openDatabase({ kind: 'postgres', url, maxConnections: 1 });
+	let world: SearchWorld;
 	let sizes: Record<string, number>;
 	try {
+		world = await prepareSearch(database);
 		const secondary = await dropSecondaryIndexes(database);
 		await generateHouseholds(database, world, COUNTY_HOUSEHOLDS);
 		log(`households (${world.imported} households, ${world.people} people)`, t0);
