@@ -53,21 +53,27 @@ export function replayClient(url: string) {
 
 export type ReplayClient = ReturnType<typeof replayClient>;
 
-/** Replays the statements in order and returns the milliseconds they took and the failures. */
+/**
+ * Replays the statements in order and returns the milliseconds they took, the failures and
+ * each statement's own time (in the order given).
+ */
 export async function replay(
 	client: ReplayClient,
 	statements: readonly Statement[]
-): Promise<{ ms: number; failed: number }> {
+): Promise<{ ms: number; failed: number; each: number[] }> {
 	let failed = 0;
+	const each: number[] = [];
 	const t0 = performance.now();
 	for (const s of statements) {
+		const t = performance.now();
 		try {
 			await client.unsafe(s.query, s.params as never[], { prepare: false });
 		} catch {
 			failed++;
 		}
+		each.push(performance.now() - t);
 	}
-	return { ms: performance.now() - t0, failed };
+	return { ms: performance.now() - t0, failed, each };
 }
 
 /** A drizzle handle on its own connection pool that records every statement it sends. */

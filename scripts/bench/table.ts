@@ -158,8 +158,10 @@ async function httpFeature(server: Server, replayer: ReplayClient, paths: string
 	for (const p of paths.slice(0, Math.min(paths.length, 20))) await timedGet(server, p);
 	const web: number[] = [];
 	const bare: number[] = [];
+	const byStatement = new Map<string, { times: number[]; slowest: Statement; ms: number }>();
 	let failed = 0;
 	let status = 200;
+	let statements = 0;
 	for (const p of paths) {
 		const got = await timedGet(server, p);
 		if (got.status !== 200) status = got.status;
@@ -167,8 +169,43 @@ async function httpFeature(server: Server, replayer: ReplayClient, paths: string
 		const r = await replay(replayer, got.statements);
 		bare.push(r.ms);
 		failed += r.failed;
+		statements += got.statements.length;
+		got.statements.forEach((s, i) => {
+			const seen = byStatement.get(s.query) ?? { times: [], slowest: s, ms: 0 };
+			seen.times.push(r.each[i]);
+			if (r.each[i] >= seen.ms) Object.assign(seen, { slowest: s, ms: r.each[i] });
+			byStatement.set(s.query, seen);
+		});
 	}
-	return { web, bare, failed, status };
+	return { web, bare, failed, status, statements: statements / paths.length, byStatement };
+}
+
+/**
+ * BENCH_EXPLAIN=1: a page's statements by their share of its bare SQL (each distinct
+ * statement: how often, p50/p95, total), the slowest few explained on their slowest run.
+ */
+async function explainSlowest(
+	replayer: ReplayClient,
+	label: string,
+	got: Awaited<ReturnType<typeof httpFeature>>
+) {
+	if (process.env.BENCH_EXPLAIN !== '1') return;
+	const total = got.bare.reduce((a, b) => a + b, 0);
+	const ranked = [...got.byStatement.values()]
+		.map((s) => ({ ...s, sum: s.times.reduce((a, b) => a + b, 0) }))
+		.sort((a, b) => b.sum - a.sum);
+	explains.push(
+		`${label}: ${got.statements.toFixed(1)} statements a request; the statements by their share of the bare SQL`
+	);
+	for (const s of ranked.slice(0, 12))
+		explains.push(
+			`  ${((100 * s.sum) / total).toFixed(0)}% ×${s.times.length} p50 ${fmtMs(percentile(s.times, 0.5))} p95 ${fmtMs(percentile(s.times, 0.95))}: ${s.slowest.query.slice(0, 200).replace(/\s+/g, ' ')}`
+		);
+	await explain(
+		replayer,
+		`${label}, the 5 heaviest statements on their slowest run`,
+		ranked.slice(0, 5).map((s) => s.slowest)
+	);
 }
 
 function pctPair(values: number[]) {
@@ -229,6 +266,7 @@ async function pagesAndSearch(county: County, dir: string, which: Set<string>) {
 					met: both(timeTarget(p95, 50), ratio)
 				});
 				if (got.failed) notes.push(`household page: ${got.failed} replayed statements failed`);
+				await explainSlowest(replayer, 'household page', got);
 			});
 		if (which.has('search'))
 			await phase('household search', async () => {
@@ -251,6 +289,7 @@ async function pagesAndSearch(county: County, dir: string, which: Set<string>) {
 						target: '≤ 3× bare',
 						met: ratioCheck(ratio)
 					});
+					await explainSlowest(replayer, `household search: ${kind.label}`, got);
 				}
 			});
 		if (which.has('dashboard'))
