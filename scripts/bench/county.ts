@@ -29,7 +29,7 @@ import { createScheme } from '../../src/lib/server/insurance/schemes';
 import { runMaintenance } from '../../src/lib/server/db/maintenance';
 import { HEAD_OF_HOUSEHOLD } from '../../src/lib/server/households/schema';
 import { GIVEN, SURNAMES, generateCountyCsv } from '../generate-county';
-import { TODAY, generateLedger, prepareSearch, type SearchWorld } from '../bench';
+import { NEW_ID, TODAY, generateLedger, prepareSearch, type SearchWorld } from '../bench';
 
 export const COUNTY_HOUSEHOLDS = Number(process.env.BENCH_COUNTY_HOUSEHOLDS ?? 300_000);
 const FACTORIES = 156;
@@ -94,14 +94,19 @@ export async function countyDatabase(serverUrl: string): Promise<County> {
 	let sizes: Record<string, number>;
 	try {
 		world = await prepareSearch(database);
+		// Bulk load: the foreign keys' per-row checks off (the rows below keep them by
+		// construction), and memory to build the indexes again in one sort each.
+		await database.db.execute(sql`set session_replication_role = replica`);
+		await database.db.execute(sql`set maintenance_work_mem = '256MB'`);
 		const secondary = await dropSecondaryIndexes(database);
 		await generateHouseholds(database, world, COUNTY_HOUSEHOLDS);
 		log(`households (${world.imported} households, ${world.people} people)`, t0);
 		// First: generateLedger writes only into an empty ledger.
-		await generateLedger(database, world.actor.countyId);
+		await generateLedger(database, world.actor.countyId, { maintenance: false });
 		log('ledger', t0);
 		await generatePrograms(database, world);
 		log('factories, picking, insurance, warnings', t0);
+		await database.db.execute(sql`set session_replication_role = origin`);
 		for (const definition of secondary) await database.db.execute(sql.raw(definition));
 		log(`${secondary.length} indexes made again after the load`, t0);
 		await database.db.execute(sql`delete from household_income_months`);
@@ -199,6 +204,8 @@ async function generateHouseholds(database: Database, world: SearchWorld, size: 
 	const db = database.db;
 	const countyId = world.actor.countyId;
 	const userId = world.actor.userId;
+	// Households keep random ids (300,000 rows: cheap): the picks below that go "in the
+	// order of id" (warnings, policies, workers) rely on that order being unrelated to h.
 	await db.execute(sql`
 create temporary table bench_households as
 select h, gen_random_uuid() as id, v.code as village_code
@@ -215,7 +222,7 @@ from bench_households`);
 	// its identity number as identityNumber(p, male) makes it, check character included.
 	await db.execute(sql`
 insert into members (county_id, id, household_id, name, id_number, sex, birth_date, relation, phone)
-select ${countyId}, gen_random_uuid(), hh.id,
+select ${countyId}, ${NEW_ID}, hh.id,
 	(${textArray(SURNAMES)})[1 + hh.h % ${SURNAMES.length}] || (${textArray(GIVEN)})[1 + (hh.h + m) % ${GIVEN.length}],
 	f.first17 || substr('10X98765432', (select sum(substr(f.first17, i, 1)::int
 		* (array[7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])[i])
@@ -233,7 +240,7 @@ cross join lateral (select '130434' || to_char(b.birth, 'YYYYMMDD')
 where m < 1 + hh.h % 5`);
 	await db.execute(sql`
 insert into membership_events (county_id, id, household_id, member_id, kind, happened_on, recorded_by)
-select county_id, gen_random_uuid(), household_id, id, 'registered', ${TODAY}, ${userId}
+select county_id, ${NEW_ID}, household_id, id, 'registered', ${TODAY}, ${userId}
 from members where county_id = ${countyId}`);
 	await db.execute(sql`
 insert into monitoring_records (county_id, household_id, category, status, monitored_since)
@@ -243,7 +250,7 @@ select ${countyId}, id, case when h % 5 = 0 then 'marginal' else 'ordinary' end,
 from bench_households`);
 	await db.execute(sql`
 insert into monitoring_history (county_id, id, household_id, happened_on, status, category, recorded_by)
-select ${countyId}, gen_random_uuid(), id, '2024-03-01', 'monitored', 'marginal', ${userId}
+select ${countyId}, ${NEW_ID}, id, '2024-03-01', 'monitored', 'marginal', ${userId}
 from bench_households where h % 5 = 0`);
 	await db.execute(sql`
 insert into monitoring_risks (county_id, household_id, risk, written)
@@ -307,14 +314,14 @@ async function generatePrograms(database: Database, world: SearchWorld) {
 	// Factories and their workers: people of households spread over the county.
 	await run(sql`
 insert into factories (county_id, id, name, village_code, floor_area_m_2, enterprise_name, status, opened_on)
-select ${countyId}, gen_random_uuid(), 'bench factory ' || g, v.code, 600 + g * 10,
+select ${countyId}, ${NEW_ID}, 'bench factory ' || g, v.code, 600 + g * 10,
 	'bench enterprise ' || g, 'operating', date '2024-03-01' + g
 from generate_series(0, ${FACTORIES - 1}) g
 join ${villages} v on v.n = g * 3 % (select count(*) from ${villages} x)`);
 	await run(sql`
 insert into factory_jobs (county_id, id, factory_id, member_id, household_id, worker_name,
 	worker_id_number, job_title, pay_basis, started_on)
-select m.county_id, gen_random_uuid(), f.id, m.id, m.household_id, m.name, m.id_number,
+select m.county_id, ${NEW_ID}, f.id, m.id, m.household_id, m.name, m.id_number,
 	'worker', case when w.g % 4 = 0 then 'piece_rate' else 'monthly' end, date '2025-11-01'
 from (select g, (g * 37)::bigint % ${world.people} as pick from generate_series(0, ${WORKERS - 1}) g) w
 join (select id, row_number() over (order by id) - 1 as n from factories where county_id = ${countyId}) f
@@ -324,13 +331,13 @@ join (select county_id, id, household_id, name, id_number,
 	from members where county_id = ${countyId} and relation <> ${HEAD_OF_HOUSEHOLD}) m on m.n = w.pick`);
 	await run(sql`
 insert into factory_wages (county_id, id, job_id, month, amount_fen)
-select j.county_id, gen_random_uuid(), j.id, (date '2025-12-01' + make_interval(months => k))::date,
+select j.county_id, ${NEW_ID}, j.id, (date '2025-12-01' + make_interval(months => k))::date,
 	250000 + abs(hashtext(j.id::text || k)) % 150000
 from factory_jobs j cross join generate_series(0, 11) k where j.county_id = ${countyId}`);
 	await run(sql`
 insert into ledger_entries (county_id, id, household_id, member_id, business_date, amount_fen,
 	kind, subtype, source, source_id, source_version, note)
-select w.county_id, gen_random_uuid(), j.household_id, j.member_id,
+select w.county_id, ${NEW_ID}, j.household_id, j.member_id,
 	least((date_trunc('month', w.month) + interval '1 month - 1 day')::date, ${TODAY}::date),
 	w.amount_fen, 'wage', 'factory_wage', 'factory_wage', w.id, w.version, 'bench'
 from factory_wages w join factory_jobs j on j.county_id = w.county_id and j.id = w.job_id
@@ -340,13 +347,13 @@ where w.county_id = ${countyId}`);
 	const seasonRows = await db.execute<{ id: string }>(sql`
 insert into planting_seasons (county_id, id, year, first_year_subsidy_fen_per_mu,
 	later_year_subsidy_fen_per_mu, picking_rate_fen_per_kg, seedlings_per_mu, starts_on, ends_on)
-values (${countyId}, gen_random_uuid(), 2026, 90000, 0, 100, 300, '2026-01-01', '2026-12-31')
+values (${countyId}, ${NEW_ID}, 2026, 90000, 0, 100, 300, '2026-01-01', '2026-12-31')
 on conflict do nothing returning id`);
 	const seasonId = rowsOf<{ id: string }>(seasonRows)[0]?.id;
 	if (!seasonId) throw new Error('a 2026 season already exists in the bench county');
 	await run(sql`
 insert into weighing_stations (county_id, id, name, village_code)
-select ${countyId}, gen_random_uuid(), 'bench station ' || g, v.code
+select ${countyId}, ${NEW_ID}, 'bench station ' || g, v.code
 from generate_series(0, 19) g join ${villages} v on v.n = g * 13`);
 	await run(sql`
 create temporary table bench_pickers as
@@ -360,14 +367,14 @@ join (select id, row_number() over (order by id) - 1 as n from weighing_stations
 	where county_id = ${countyId}) s on s.n = p.g % 20`);
 	await run(sql`
 insert into picking_payments (county_id, id, station_id, from_date, to_date, paid_on, total_fen, entries)
-select ${countyId}, gen_random_uuid(), s.id, make_date(2026, mo, 1),
+select ${countyId}, ${NEW_ID}, s.id, make_date(2026, mo, 1),
 	(make_date(2026, mo, 1) + interval '1 month - 1 day')::date,
 	(make_date(2026, mo, 1) + interval '1 month - 1 day')::date, 0, 0
 from weighing_stations s cross join generate_series(6, 9) mo where s.county_id = ${countyId}`);
 	await run(sql`
 insert into picking_entries (county_id, id, season_id, station_id, picked_on, member_id,
 	household_id, picker_name, picker_id_number, weight_grams, rate_fen_per_kg, amount_fen, payment_id)
-select p.county_id, gen_random_uuid(), ${seasonId}, p.station_id, d.day, p.member_id,
+select p.county_id, ${NEW_ID}, ${seasonId}, p.station_id, d.day, p.member_id,
 	p.household_id, p.name, p.id_number, w.grams, 100, w.grams / 10, pay.id
 from bench_pickers p
 cross join generate_series(0, ${WEIGH_INS - 1}) k
@@ -383,7 +390,7 @@ where pay.county_id = ${countyId} and pay.id = t.payment_id`);
 	await run(sql`
 insert into ledger_entries (county_id, id, household_id, member_id, business_date, amount_fen,
 	kind, subtype, source, source_id, source_version, note)
-select e.county_id, gen_random_uuid(), e.household_id, e.member_id, pay.paid_on, e.amount_fen,
+select e.county_id, ${NEW_ID}, e.household_id, e.member_id, pay.paid_on, e.amount_fen,
 	'wage', 'picking', 'picking', e.id, e.version, 'bench'
 from picking_entries e join picking_payments pay on pay.county_id = e.county_id and pay.id = e.payment_id
 where e.county_id = ${countyId}`);
@@ -410,7 +417,7 @@ where e.county_id = ${countyId}`);
 	await run(sql`
 insert into insurance_policies (county_id, id, scheme_id, household_id, object_kind, object_label,
 	object_key, cover_from, cover_to, premium_fen)
-select h.county_id, gen_random_uuid(), ${scheme.id}, h.id, 'household', h.household_number,
+select h.county_id, ${NEW_ID}, ${scheme.id}, h.id, 'household', h.household_number,
 	'household:' || h.id, '2026-01-01', '2026-12-31', 10000
 from (select county_id, id, household_number, row_number() over (order by id) - 1 as n
 	from households where county_id = ${countyId}) h
@@ -418,7 +425,7 @@ where h.n % ${Math.floor(COUNTY_HOUSEHOLDS / CLAIMS)} = 0 limit ${CLAIMS}`);
 	await run(sql`
 insert into insurance_claims (county_id, id, scheme_id, policy_id, household_id, event_type,
 	event_date, loss_fen, status, reported_on, approved_amount_fen, decided_on, paid_on, paid_amount_fen)
-select p.county_id, gen_random_uuid(), p.scheme_id, p.id, p.household_id,
+select p.county_id, ${NEW_ID}, p.scheme_id, p.id, p.household_id,
 	(array['natural_disaster', 'fire', 'accident'])[1 + c.n % 3], d.day, c.loss,
 	(array['reported', 'investigated', 'approved', 'rejected', 'paid', 'paid', 'paid', 'paid'])[1 + c.n % 8],
 	d.day + 2,
@@ -434,7 +441,7 @@ cross join lateral (select (date '2026-01-05' + (c.n % 300)::int) as day) d`);
 with posted as (
 	insert into ledger_entries (county_id, id, household_id, business_date, amount_fen, kind,
 		subtype, source, source_id, source_version, note)
-	select county_id, gen_random_uuid(), household_id, paid_on, paid_amount_fen, 'transfer',
+	select county_id, ${NEW_ID}, household_id, paid_on, paid_amount_fen, 'transfer',
 		'insurance_payout', 'insurance', id, 1, 'bench'
 	from insurance_claims where county_id = ${countyId} and status = 'paid'
 	returning id, source_id)
@@ -445,7 +452,7 @@ from posted where c.county_id = ${countyId} and c.id = posted.source_id`);
 	await run(sql`
 insert into warnings (county_id, id, household_id, kind, source, raised_on, due_on, status,
 	verified_on, closed_on, decision, rule_key)
-select h.county_id, gen_random_uuid(), h.id, k.kind, 'rule', r.day, r.day + 7,
+select h.county_id, ${NEW_ID}, h.id, k.kind, 'rule', r.day, r.day + 7,
 	s.status,
 	case when s.status <> 'open' then r.day + 3 end,
 	case when s.status = 'closed' then r.day + 6 end,
@@ -461,7 +468,7 @@ cross join lateral (select case when r.day > ${TODAY}::date - 20 then 'open'
 where h.n % ${Math.floor(COUNTY_HOUSEHOLDS / WARNINGS)} = 3 limit ${WARNINGS}`);
 	await run(sql`
 insert into warning_steps (county_id, id, warning_id, step, happened_on, by_label)
-select w.county_id, gen_random_uuid(), w.id, s.step, s.day, 'bench'
+select w.county_id, ${NEW_ID}, w.id, s.step, s.day, 'bench'
 from warnings w cross join lateral (values ('raised', w.raised_on, true),
 	('verified', w.verified_on, w.verified_on is not null),
 	(case w.decision when 'identify' then 'identified' when 'assist' then 'assisted'
