@@ -64,7 +64,10 @@ export const load: PageServerLoad = async (event) => {
 		villages,
 		storedStanding,
 		warnings,
-		visits
+		visits,
+		jobs,
+		planting,
+		insurance
 	] = await Promise.all([
 		getMonitoring(db, household.countyId, household.id),
 		getCountyOptions(db, household.countyId),
@@ -75,7 +78,11 @@ export const load: PageServerLoad = async (event) => {
 		manages ? listVillages(db, user.countyCode, household.villageCode.slice(0, 9)) : [],
 		storedStandingOf(db, household.countyId, household.id),
 		watches ? householdWarnings(db, household.countyId, household.id, today) : [],
-		watches ? householdVisits(db, household.countyId, household.id) : []
+		watches ? householdVisits(db, household.countyId, household.id) : [],
+		// Program sections: each program adds its own read here and its field below.
+		householdJobs(db, user, household.countyId, household.id),
+		householdPlanting(db, household.countyId, household.id),
+		householdInsurance(db, user, household.id)
 	]);
 	return {
 		household,
@@ -106,13 +113,11 @@ export const load: PageServerLoad = async (event) => {
 		},
 		subtypes: Object.entries(MANUAL_SUBTYPES).map(([code, kind]) => ({ code, kind })),
 		villages: villages.map((v) => ({ code: v.code, name: v.name })),
-		// Program sections: each program adds its own field right below its marker.
-		// factories: jobs
-		jobs: await householdJobs(db, user, household.countyId, household.id),
-		// planting: plots, subsidies and picking
-		planting: await householdPlanting(db, household.countyId, household.id),
-		// insurance: policies and claims
-		insurance: await householdInsurance(db, user, household.id)
+		// Program sections: factories' jobs; planting's plots, subsidies and picking;
+		// insurance's policies and claims.
+		jobs,
+		planting,
+		insurance
 	};
 };
 
