@@ -106,18 +106,20 @@ export async function countyDatabase(serverUrl: string): Promise<County> {
 		log('ledger', t0);
 		await generatePrograms(database, world);
 		log('factories, picking, insurance, warnings', t0);
-		await database.db.execute(sql`set session_replication_role = origin`);
-		for (const definition of secondary) await database.db.execute(sql.raw(definition));
-		log(`${secondary.length} indexes made again after the load`, t0);
+		// In the primary key's order, so the index is written front to back.
 		await database.db.execute(sql`delete from household_income_months`);
 		await database.db.execute(
-			sql`insert into household_income_months (county_id, household_id, month, kind, source, amount_fen, entries) ${INCOME_MONTHS_FROM_LEDGER}`
+			sql`insert into household_income_months (county_id, household_id, month, kind, source, amount_fen, entries)
+				select * from (${INCOME_MONTHS_FROM_LEDGER}) m order by 1, 2, 3, 4, 5`
 		);
 		await database.db.execute(sql`delete from village_income_months`);
 		await database.db.execute(
 			sql`insert into village_income_months (county_id, village_code, month, kind, source, amount_fen, entries) ${VILLAGE_INCOME_MONTHS_FROM_HOUSEHOLDS}`
 		);
 		log('income months', t0);
+		await database.db.execute(sql`set session_replication_role = origin`);
+		for (const definition of secondary) await database.db.execute(sql.raw(definition));
+		log(`${secondary.length} indexes made again after the load`, t0);
 		await setMonitoringLine(database.db, world.actor.countyId, 2026, 750000);
 		await reevaluateCounty(database.db, world.actor, world.actor.countyId, 'line_change', TODAY);
 		log('standings', t0);
@@ -271,7 +273,8 @@ const BULK_TABLES = [
 	'ledger_entries',
 	'picking_entries',
 	'factory_wages',
-	'monitoring_history'
+	'monitoring_history',
+	'household_income_months'
 ];
 
 /**
