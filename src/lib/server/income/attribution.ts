@@ -103,19 +103,26 @@ function sortPrograms<T extends { program: string }>(rows: T[], size: (row: T) =
 	return rows.sort((a, b) => order(a.program) - order(b.program) || size(b) - size(a));
 }
 
-/** Income per program in two date ranges, for the households `scope` selects. */
+type DateRange = { from: string; to: string };
+
+/**
+ * Income per program in each of the date ranges (one statement, however many ranges), for
+ * the households `scope` selects: program → the sum in each range, in their order.
+ */
 async function incomeByProgram(
 	db: Db,
 	countyId: string,
 	scope: SQL,
-	first: { from: string; to: string },
-	second: { from: string; to: string }
-): Promise<Map<string, [number, number]>> {
+	...ranges: DateRange[]
+): Promise<Map<string, number[]>> {
+	const sums = ranges.map(
+		(r) =>
+			sql`coalesce(sum(${ledgerEntries.amountFen}) filter (where ${ledgerEntries.businessDate} between ${r.from}::date and ${r.to}::date), 0)::text`
+	);
 	const rows = await db
 		.select({
 			program: programOf,
-			first: sql<string>`coalesce(sum(${ledgerEntries.amountFen}) filter (where ${ledgerEntries.businessDate} between ${first.from}::date and ${first.to}::date), 0)`,
-			second: sql<string>`coalesce(sum(${ledgerEntries.amountFen}) filter (where ${ledgerEntries.businessDate} between ${second.from}::date and ${second.to}::date), 0)`
+			sums: sql<string[]>`array[${sql.join(sums, sql`, `)}]`
 		})
 		.from(ledgerEntries)
 		.where(
@@ -123,12 +130,18 @@ async function incomeByProgram(
 				eq(ledgerEntries.countyId, countyId),
 				scope,
 				inArray(ledgerEntries.kind, [...INCOME_KINDS]),
-				gte(ledgerEntries.businessDate, first.from < second.from ? first.from : second.from),
-				lte(ledgerEntries.businessDate, first.to > second.to ? first.to : second.to)
+				gte(ledgerEntries.businessDate, ranges.map((r) => r.from).sort()[0]),
+				lte(
+					ledgerEntries.businessDate,
+					ranges
+						.map((r) => r.to)
+						.sort()
+						.at(-1)!
+				)
 			)
 		)
 		.groupBy(sql`1`);
-	return new Map(rows.map((r) => [r.program, [Number(r.first), Number(r.second)]]));
+	return new Map(rows.map((r) => [r.program, r.sums.map(Number)]));
 }
 
 const yearRange = (year: number, onDate: string) => ({
@@ -163,15 +176,23 @@ export async function householdAttribution(
 		.where(and(eq(households.countyId, actor.countyId), eq(households.id, householdId)));
 	if (!household || !canSeeHousehold(actor, household)) throw DomainError.notFound();
 	const scope = eq(ledgerEntries.householdId, householdId);
-	const years = await incomeByProgram(
+	const since = household.monitoredSince;
+	const before =
+		since !== null && since <= onDate
+			? { from: monthsBefore(since, 12), to: addDay(since, -1) }
+			: null;
+	const recent = { from: windowStart(onDate), to: onDate };
+	// The years and, for a monitored household, before and since: one read of its ledger.
+	const sums = await incomeByProgram(
 		db,
 		actor.countyId,
 		scope,
 		yearRange(year, onDate),
-		yearRange(year - 1, onDate)
+		yearRange(year - 1, onDate),
+		...(before ? [before, recent] : [])
 	);
 	const programs = sortPrograms(
-		[...years].map(([program, [thisYearFen, lastYearFen]]) => ({
+		[...sums].map(([program, [thisYearFen, lastYearFen]]) => ({
 			program,
 			thisYearFen,
 			lastYearFen
@@ -179,13 +200,9 @@ export async function householdAttribution(
 		(r) => r.thisYearFen
 	).filter((r) => r.thisYearFen !== 0 || r.lastYearFen !== 0);
 	let sinceMonitoring: HouseholdAttribution['sinceMonitoring'] = null;
-	const since = household.monitoredSince;
-	if (since && since <= onDate) {
-		const before = { from: monthsBefore(since, 12), to: addDay(since, -1) };
-		const recent = { from: windowStart(onDate), to: onDate };
-		const change = await incomeByProgram(db, actor.countyId, scope, before, recent);
+	if (since !== null && before) {
 		const rows = sortPrograms(
-			[...change].map(([program, [beforeFen, recentFen]]) => ({
+			[...sums].map(([program, [, , beforeFen, recentFen]]) => ({
 				program,
 				beforeFen,
 				recentFen,
