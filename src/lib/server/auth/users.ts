@@ -690,20 +690,22 @@ export async function getHouseholdAccount(
 	householdId: string
 ): Promise<HouseholdAccount> {
 	const household = await scopedHousehold(db, actor, householdId);
-	const [user] = await db
-		.select()
-		.from(users)
-		.where(and(eq(users.countyId, household.countyId), eq(users.householdId, household.id)));
-	const cards = await db
-		.select({ id: householdCards.id })
-		.from(householdCards)
-		.where(
-			and(
-				eq(householdCards.countyId, household.countyId),
-				eq(householdCards.householdId, household.id),
-				isNull(householdCards.revokedAt)
+	const [[user], cards] = await Promise.all([
+		db
+			.select()
+			.from(users)
+			.where(and(eq(users.countyId, household.countyId), eq(users.householdId, household.id))),
+		db
+			.select({ id: householdCards.id })
+			.from(householdCards)
+			.where(
+				and(
+					eq(householdCards.countyId, household.countyId),
+					eq(householdCards.householdId, household.id),
+					isNull(householdCards.revokedAt)
+				)
 			)
-		);
+	]);
 	return {
 		userId: user?.id ?? null,
 		phone: user?.phone ?? household.phone,

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { members, membershipEvents, type MembershipEventKind } from '../households/schema';
-import { getCountySettings } from '../settings';
+import { getCountySettings, type CountySettings } from '../settings';
 import { monitoringLines } from '../settings/schema';
 import { ledgerEntries, LEDGER_KINDS, type LedgerKind } from './schema';
 
@@ -398,17 +398,15 @@ export async function incomeAccounts(
 ): Promise<Map<string, IncomeAccount>> {
 	const year = Number(onDate.slice(0, 4));
 	const start = windowStart(onDate);
-	const [lines, settings] = await Promise.all([
-		linesFor(db, countyId, [year, year - 1]),
-		getCountySettings(db, countyId)
-	]);
+	// The lines and settings: read alongside the first chunk's queries, not before them.
+	let linesAndSettings: Promise<[Map<number, number>, CountySettings]> | null = null;
 	const result = new Map<string, IncomeAccount>();
 	const ids = [...new Set(householdIds)];
 	for (let i = 0; i < ids.length; i += CHUNK) {
 		const chunk = ids.slice(i, i + CHUNK);
 		const month = sql<string>`to_char(${ledgerEntries.businessDate}, 'YYYY-MM')`;
 		const inWindow = sql<boolean>`(${ledgerEntries.businessDate} >= ${start})`;
-		const [sums, membership, expenses] = await Promise.all([
+		const [sums, membership, expenses, [lines, settings]] = await Promise.all([
 			db
 				.select({
 					householdId: ledgerEntries.householdId,
@@ -430,7 +428,11 @@ export async function incomeAccounts(
 			membershipOf(db, countyId, chunk),
 			options.largeExpenseEntries
 				? largeExpensesBetween(db, countyId, chunk, start, onDate)
-				: Promise.resolve(new Map<string, LargeExpense[]>())
+				: Promise.resolve(new Map<string, LargeExpense[]>()),
+			(linesAndSettings ??= Promise.all([
+				linesFor(db, countyId, [year, year - 1]),
+				getCountySettings(db, countyId)
+			]))
 		]);
 		const onDateResidents = residentsOn(membership.people, membership.events, onDate);
 		const lastYearResidents = residentsOn(
