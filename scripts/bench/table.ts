@@ -29,7 +29,7 @@ import {
 	monitoringLineFor,
 	setMonitoringLine
 } from '../../src/lib/server/settings';
-import { runDueNightlyJobs } from '../../src/lib/server/warnings/nightly';
+import { dueBusinessDate, runDueNightlyJobs } from '../../src/lib/server/warnings/nightly';
 import type { UserActor } from '../../src/lib/server/auth/actor';
 import type { Db } from '../../src/lib/server/db';
 import {
@@ -783,10 +783,18 @@ async function nightlyFirst(county: County) {
 		const t0 = performance.now();
 		const results = await runDueNightlyJobs(database.db);
 		const ran = results.filter((r) => r.result === 'ran').length;
-		if (ran)
-			notes.push(
-				`the day's nightly rules ran before the bench: ${ran} jobs in ${fmtMs(performance.now() - t0)}`
+		if (ran) {
+			// Each job's own time, from its scheduled_runs row.
+			const jobs = rowsOf<{ job: string; ms: number }>(
+				await database.db.execute(sql`
+select job, extract(epoch from finished_at - started_at) * 1000 as ms from scheduled_runs
+where business_date = ${dueBusinessDate(new Date())} and finished_at is not null
+order by started_at`)
 			);
+			notes.push(
+				`the day's nightly rules ran before the bench: ${ran} jobs in ${fmtMs(performance.now() - t0)} (${jobs.map((j) => `${j.job} ${fmtMs(Number(j.ms))}`).join(', ')})`
+			);
+		}
 	} finally {
 		await database.close();
 	}
