@@ -27,6 +27,25 @@ export function canSeeVillage(actor: UserActor, villageCode: string): boolean {
 	return canSeeTownship(actor, townshipOf(villageCode));
 }
 
+/** A household row a page has already read (its key and village: enough to check scope). */
+export interface KnownHousehold {
+	countyId: string;
+	id: string;
+	villageCode: string;
+}
+
+/**
+ * `known` when it is the household asked for and the actor may see it: a page that has
+ * read the household passes it on, so each section does not read it again.
+ */
+export function knownInScope<T extends KnownHousehold>(
+	actor: UserActor,
+	householdId: string,
+	known: T | undefined
+): T | null {
+	return known && known.id === householdId && canSeeHousehold(actor, known) ? known : null;
+}
+
 export function canSeeHousehold(
 	actor: UserActor,
 	household: { countyId: string; id: string; villageCode: string }

@@ -10,7 +10,13 @@ import { HEAD_OF_HOUSEHOLD, households, members } from '../households/schema';
 import type { UserActor } from './actor';
 import { recordAuthEvent } from './events';
 import { hashSecret, passwordProblem, pinProblem, verifySecret } from './passwords';
-import { canSeeHousehold, canSeeTownship, canSeeVillage } from './scope';
+import {
+	canSeeHousehold,
+	canSeeTownship,
+	canSeeVillage,
+	knownInScope,
+	type KnownHousehold
+} from './scope';
 import {
 	householdCards,
 	sessions,
@@ -687,9 +693,13 @@ export interface HouseholdAccount {
 export async function getHouseholdAccount(
 	db: Db,
 	actor: UserActor,
-	householdId: string
+	householdId: string,
+	known?: KnownHousehold & { phone: string | null }
 ): Promise<HouseholdAccount> {
-	const household = await scopedHousehold(db, actor, householdId);
+	const household =
+		(actor.role === 'county_admin' || actor.role === 'township_staff'
+			? knownInScope(actor, householdId, known)
+			: null) ?? (await scopedHousehold(db, actor, householdId));
 	const [[user], cards] = await Promise.all([
 		db
 			.select()

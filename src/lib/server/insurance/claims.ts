@@ -4,7 +4,7 @@ import { inTransaction } from '../db';
 import { isUuid, isUuidV7, newId } from '../db/ids';
 import { recordAudit } from '../audit';
 import type { Actor, UserActor } from '../auth/actor';
-import { canSeeHousehold, householdScope } from '../auth/scope';
+import { canSeeHousehold, householdScope, knownInScope, type KnownHousehold } from '../auth/scope';
 import { divisions } from '../divisions/schema';
 import { DomainError, type FieldIssue } from '../errors';
 import { HEAD_OF_HOUSEHOLD, households, members } from '../households/schema';
@@ -848,9 +848,11 @@ export interface HouseholdInsurance {
 export async function householdInsurance(
 	db: Db,
 	actor: UserActor,
-	householdId: string
+	householdId: string,
+	known?: KnownHousehold
 ): Promise<HouseholdInsurance> {
-	const household = await scopedHousehold(db, actor, householdId);
+	const household =
+		knownInScope(actor, householdId, known) ?? (await scopedHousehold(db, actor, householdId));
 	const [policies, claims] = await Promise.all([
 		db
 			.select({

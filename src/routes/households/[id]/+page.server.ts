@@ -74,7 +74,7 @@ export const load: PageServerLoad = async (event) => {
 		// The account on today's date, from the one income-account function.
 		householdLedger(db, household.countyId, household.id, today),
 		householdAttribution(db, user, household.id, Number(today.slice(0, 4)), today),
-		manages ? getHouseholdAccount(db, user, household.id) : null,
+		manages ? getHouseholdAccount(db, user, household.id, household) : null,
 		manages ? listVillages(db, user.countyCode, household.villageCode.slice(0, 9)) : [],
 		storedStandingOf(db, household.countyId, household.id),
 		watches ? householdWarnings(db, household.countyId, household.id, today) : [],
@@ -82,7 +82,7 @@ export const load: PageServerLoad = async (event) => {
 		// Program sections: each program adds its own read here and its field below.
 		householdJobs(db, user, household.countyId, household.id),
 		householdPlanting(db, household.countyId, household.id),
-		householdInsurance(db, user, household.id)
+		householdInsurance(db, user, household.id, household)
 	]);
 	return {
 		household,
