@@ -784,12 +784,15 @@ async function nightlyFirst(county: County) {
 		const results = await runDueNightlyJobs(database.db);
 		const ran = results.filter((r) => r.result === 'ran').length;
 		if (ran) {
-			// Each job's own time, from its scheduled_runs row.
+			// Each job's own time from the scheduled_runs rows: the jobs of a pass share their
+			// started_at, so a job took from the one before it finished to its own finish.
 			const jobs = rowsOf<{ job: string; ms: number }>(
 				await database.db.execute(sql`
-select job, extract(epoch from finished_at - started_at) * 1000 as ms from scheduled_runs
+select job, extract(epoch from finished_at
+	- coalesce(lag(finished_at) over (order by finished_at), started_at)) * 1000 as ms
+from scheduled_runs
 where business_date = ${dueBusinessDate(new Date())} and finished_at is not null
-order by started_at`)
+order by finished_at`)
 			);
 			notes.push(
 				`the day's nightly rules ran before the bench: ${ran} jobs in ${fmtMs(performance.now() - t0)} (${jobs.map((j) => `${j.job} ${fmtMs(Number(j.ms))}`).join(', ')})`
