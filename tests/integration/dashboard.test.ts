@@ -197,6 +197,7 @@ beforeAll(async () => {
 					countyId: world.countyA.id,
 					id: newId(),
 					householdId: home.id,
+					villageCode: home.village,
 					kind: pick(WARNING_KINDS),
 					source: 'person',
 					raisedOn,

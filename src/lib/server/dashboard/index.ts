@@ -225,7 +225,7 @@ export async function countyDashboard(
 		where ${inArea}
 		group by 1`);
 	const warningsQuery = db.execute(sql`
-		select left(h.village_code, 9) as township, w.kind,
+		select left(w.village_code, 9) as township, w.kind,
 			count(*) filter (where w.raised_on between ${from}::date and ${to}::date) as raised,
 			count(*) filter (where w.raised_on between ${from}::date and ${to}::date
 				and w.status <> 'closed') as still_open,
@@ -233,8 +233,8 @@ export async function countyDashboard(
 			count(*) filter (where w.closed_on between ${from}::date and ${to}::date) as closed,
 			count(*) filter (where w.status = 'open' and w.due_on < ${today}::date) as overdue
 		from warnings w
-		join households h on h.county_id = w.county_id and h.id = w.household_id
-		where w.county_id = ${countyId} and ${inArea}
+		where w.county_id = ${countyId} and ${inTownships(sql`w.village_code`, townships)}
+			and ${ofCategory(sql`w.county_id`, sql`w.household_id`, category)}
 			and (w.status <> 'closed' or w.raised_on between ${from}::date and ${to}::date
 				or w.closed_on between ${from}::date and ${to}::date
 				or w.verified_on between ${from}::date and ${to}::date)
