@@ -453,15 +453,15 @@ from posted where c.county_id = ${countyId} and c.id = posted.source_id`);
 
 	// Warnings in every state, on households spread over the county (one of a kind each).
 	await run(sql`
-insert into warnings (county_id, id, household_id, kind, source, raised_on, due_on, status,
-	verified_on, closed_on, decision, rule_key)
-select h.county_id, ${NEW_ID}, h.id, k.kind, 'rule', r.day, r.day + 7,
+insert into warnings (county_id, id, household_id, village_code, kind, source, raised_on, due_on,
+	status, verified_on, closed_on, decision, rule_key)
+select h.county_id, ${NEW_ID}, h.id, h.village_code, k.kind, 'rule', r.day, r.day + 7,
 	s.status,
 	case when s.status <> 'open' then r.day + 3 end,
 	case when s.status = 'closed' then r.day + 6 end,
 	case when s.status = 'closed' then (array['identify', 'assist', 'dismiss'])[1 + h.n % 3] end,
 	k.kind || ':bench'
-from (select county_id, id, row_number() over (order by id) - 1 as n from households
+from (select county_id, id, village_code, row_number() over (order by id) - 1 as n from households
 	where county_id = ${countyId}) h
 cross join lateral (select (array['income_below_line', 'income_drop', 'large_expense', 'job_ended',
 	'picking_stopped'])[1 + h.n % 5] as kind) k

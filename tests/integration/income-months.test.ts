@@ -14,6 +14,7 @@ import {
 	villageIncomeMonthsDifferences
 } from '../../src/lib/server/income/months';
 import { updateHousehold } from '../../src/lib/server/households';
+import { raiseWarning } from '../../src/lib/server/warnings';
 import { divisions } from '../../src/lib/server/divisions/schema';
 import { and, eq, like, ne, sql } from 'drizzle-orm';
 import { identityCheckCharacter } from '../../src/lib/identity';
@@ -136,6 +137,15 @@ describe('the monthly income summary', () => {
 				address: '',
 				phone: ''
 			});
+		await inTransaction(database.db, (tx) =>
+			raiseWarning(tx, staff, {
+				countyId: world.countyA.id,
+				householdId: household,
+				kind: 'income_drop',
+				source: 'person',
+				raisedOn: TODAY
+			})
+		);
 		await Promise.all([
 			...Array.from({ length: 10 }, (_, i) =>
 				inTransaction(database.db, (tx) =>
@@ -155,11 +165,16 @@ describe('the monthly income summary', () => {
 				(rows as unknown as { village_code: string }[])
 			).map((r) => r.village_code)
 		).toContain(other.code);
-		// The standing carries the household's village too.
+		// The standing and the warnings carry the household's village too.
 		const stale = await database.db.execute(
-			sql`select count(*)::int as n from household_standings s
-				join households h on h.county_id = s.county_id and h.id = s.household_id
-				where s.county_id = ${world.countyA.id} and s.village_code <> h.village_code`
+			sql`select (select count(*)::int from household_standings s
+					join households h on h.county_id = s.county_id and h.id = s.household_id
+					where s.county_id = ${world.countyA.id} and s.village_code <> h.village_code)
+				+ (select count(*)::int from warnings w
+					join households h on h.county_id = w.county_id and h.id = w.household_id
+					where w.county_id = ${world.countyA.id} and w.village_code <> h.village_code)
+				+ (select count(*)::int from warnings w where w.county_id = ${world.countyA.id}
+					and w.household_id = ${household} and w.village_code = ${other.code}) - 1 as n`
 		);
 		expect(
 			((stale as { rows?: { n: number }[] }).rows ?? (stale as unknown as { n: number }[]))[0].n

@@ -225,7 +225,7 @@ export async function countyDashboard(
 		where ${inArea}
 		group by 1`);
 	const warningsQuery = db.execute(sql`
-		select left(h.village_code, 9) as township, w.kind,
+		select left(w.village_code, 9) as township, w.kind,
 			count(*) filter (where w.raised_on between ${from}::date and ${to}::date) as raised,
 			count(*) filter (where w.raised_on between ${from}::date and ${to}::date
 				and w.status <> 'closed') as still_open,
@@ -233,8 +233,8 @@ export async function countyDashboard(
 			count(*) filter (where w.closed_on between ${from}::date and ${to}::date) as closed,
 			count(*) filter (where w.status = 'open' and w.due_on < ${today}::date) as overdue
 		from warnings w
-		join households h on h.county_id = w.county_id and h.id = w.household_id
-		where w.county_id = ${countyId} and ${inArea}
+		where w.county_id = ${countyId} and ${inTownships(sql`w.village_code`, townships)}
+			and ${ofCategory(sql`w.county_id`, sql`w.household_id`, category)}
 			and (w.status <> 'closed' or w.raised_on between ${from}::date and ${to}::date
 				or w.closed_on between ${from}::date and ${to}::date
 				or w.verified_on between ${from}::date and ${to}::date)
@@ -292,14 +292,22 @@ export async function countyDashboard(
 		select count(*) as open from quality_findings q
 		where q.county_id = ${countyId}
 			and ${wholeCounty ? sql`true` : sql`q.household_id in (select id from (${scoped}) sc)`}`);
-	const lineFen = await monitoringLineFor(db, countyId, Number(from.slice(0, 4)));
+	const [lineFen, fromStandings] = await Promise.all([
+		monitoringLineFor(db, countyId, Number(from.slice(0, 4))),
+		standingsHoldPriorYearOf(db, countyId, firstMonth, today)
+	]);
 	const liftedQuery =
 		lineFen === null
 			? Promise.resolve([])
 			: db.execute(
 					liftedSql(
 						countyId,
-						wholeCounty ? null : scoped,
+						{
+							scoped: wholeCounty ? null : scoped,
+							standings: sql`${inTownships(sql`s.village_code`, townships)}
+								and ${ofCategory(sql`s.county_id`, sql`s.household_id`, category)}`,
+							fromStandings
+						},
 						{ beforeStart, firstMonth, recentStart, lastMonth },
 						lineFen
 					)
@@ -440,6 +448,29 @@ export async function countyDashboard(
 }
 
 /**
+ * Whether every standing of the county was evaluated in the year of a period that starts
+ * in January, so that its prior-year sums are the 12 months before the period: the year
+ * is this year and the nightly re-evaluation has run since it began (until then, standings
+ * of last year are kept).
+ */
+async function standingsHoldPriorYearOf(
+	db: Db,
+	countyId: string,
+	firstMonth: string,
+	today: string
+): Promise<boolean> {
+	const year = firstMonth.slice(0, 4);
+	if (firstMonth !== `${year}-01-01` || today.slice(0, 4) !== year) return false;
+	const [run] = rows<{ done: boolean }>(
+		await db.execute(sql`
+			select exists (select 1 from scheduled_runs
+				where county_id = ${countyId} and job = 'standings' and finished_at is not null
+					and error is null and business_date >= ${firstMonth}::date) as done`)
+	);
+	return run?.done === true;
+}
+
+/**
  * Households lifted above the line in the period, each with the program that lifted it:
  * below the line on the first day of the period (net income of the 12 months before it,
  * from the monthly summary, per resident member now, against the line of that year), not
@@ -448,55 +479,47 @@ export async function countyDashboard(
  * those 12 months and the 12 months ending with the period (ties: more income now);
  * none grew → 'none'.
  *
- * A period that starts in January (the default) reads the 12 months before it from the
- * standings, which keep each household's prior calendar year (a standing evaluated in
- * another year, before the night re-evaluates it, is summed from the monthly summary);
- * other periods sum the monthly summary of every household in the area. Either way the
- * summary is read per program only for the lifted households. `scoped`: null for the
- * whole county.
+ * A period from January of this year (the default) reads them from the standings, which
+ * keep each household's prior calendar year (a partial index holds the few thousand such
+ * households); other periods sum the monthly summary of every household in the area.
+ * Either way the summary is read per program only for the lifted households.
  */
 function liftedSql(
 	countyId: string,
-	scoped: SQL | null,
+	area: {
+		/** The area's households (null: the whole county). */
+		scoped: SQL | null;
+		/** The same area as a condition on the standings `s`. */
+		standings: SQL;
+		/** standingsHoldPriorYearOf the period. */
+		fromStandings: boolean;
+	},
 	months: { beforeStart: string; firstMonth: string; recentStart: string; lastMonth: string },
 	lineFen: number
 ): SQL {
 	const { beforeStart, firstMonth, recentStart, lastMonth } = months;
-	const inArea = (column: SQL) =>
-		scoped ? sql`${column} in (select id from (${scoped}) sc)` : sql`true`;
-	const monthsBefore = (households: SQL) => sql`
-		select m.household_id,
-			sum(case when m.kind = 'production_cost' then -m.amount_fen else m.amount_fen end) as net,
-			coalesce(sum(m.amount_fen) filter (where m.kind in ${INCOME_KINDS}), 0) as income
-		from household_income_months m
-		where m.county_id = ${countyId} and m.month >= ${beforeStart}::date and m.month < ${firstMonth}::date
-			and m.kind in ('wage', 'operating', 'property', 'transfer', 'production_cost')
-			and ${households}
-		group by 1`;
-	const year = Number(firstMonth.slice(0, 4));
-	const yearStart = `${year}-01-01`;
-	const nextYear = `${year + 1}-01-01`;
-	const before =
-		firstMonth === yearStart
-			? sql`
-		select household_id, prior_year_net_fen as net, prior_year_income_fen as income
-		from candidates where evaluated_on >= ${yearStart}::date and evaluated_on < ${nextYear}::date
-		union all
-		${monthsBefore(sql`m.household_id in (select household_id from candidates
-			where evaluated_on < ${yearStart}::date or evaluated_on >= ${nextYear}::date)`)}`
-			: monthsBefore(inArea(sql`m.household_id`));
+	const lifted = area.fromStandings
+		? // The same condition as household_standings_lifted_idx; line_fen is the period's line.
+			sql`
+		select s.household_id from household_standings s
+		where s.county_id = ${countyId} and s.below_line = false and s.residents > 0
+			and s.prior_year_income_fen <> 0 and s.prior_year_net_fen < s.line_fen * s.residents
+			and ${area.standings}`
+		: sql`
+		select b.household_id
+		from (select m.household_id,
+				sum(case when m.kind = 'production_cost' then -m.amount_fen else m.amount_fen end) as net,
+				coalesce(sum(m.amount_fen) filter (where m.kind in ${INCOME_KINDS}), 0) as income
+			from household_income_months m
+			where m.county_id = ${countyId} and m.month >= ${beforeStart}::date and m.month < ${firstMonth}::date
+				and m.kind in ('wage', 'operating', 'property', 'transfer', 'production_cost')
+				and ${area.scoped ? sql`m.household_id in (select id from (${area.scoped}) sc)` : sql`true`}
+			group by 1) b
+		join household_standings s on s.county_id = ${countyId} and s.household_id = b.household_id
+		where s.below_line = false and s.residents > 0 and b.income <> 0
+			and b.net < ${lineFen}::bigint * s.residents`;
 	return sql`
-		with candidates as materialized (
-			select s.household_id, s.residents, s.evaluated_on, s.prior_year_net_fen,
-				s.prior_year_income_fen
-			from household_standings s
-			where s.county_id = ${countyId} and s.below_line = false and s.residents > 0
-				and ${inArea(sql`s.household_id`)}),
-		before as materialized (${before}),
-		lifted as (
-			select b.household_id from before b
-			join candidates c using (household_id)
-			where b.income <> 0 and b.net < ${lineFen}::bigint * c.residents),
+		with lifted as materialized (${lifted}),
 		growth as (
 			select m.household_id, m.source,
 				coalesce(sum(m.amount_fen) filter (where m.month >= ${recentStart}::date), 0) as recent,

@@ -124,7 +124,7 @@ function addToVillages(deltas: readonly VillageDelta[]) {
 /**
  * Call BEFORE a change of households' villages is written, in its transaction: moves each
  * moving household's monthly sums from its old village to the new one, and the village
- * its standing carries. The households are
+ * its standing and its warnings carry. The households are
  * locked first (in id order), so no posting to them runs in between.
  */
 export async function followVillageMoves(
@@ -159,6 +159,10 @@ export async function followVillageMoves(
 			update household_standings s set village_code = mv.to_village
 			from jsonb_to_recordset(${json}::jsonb) as mv(household_id uuid, to_village text)
 			where s.county_id = ${countyId} and s.household_id = mv.household_id`);
+		await tx.execute(sql`
+			update warnings w set village_code = mv.to_village
+			from jsonb_to_recordset(${json}::jsonb) as mv(household_id uuid, to_village text)
+			where w.county_id = ${countyId} and w.household_id = mv.household_id`);
 		await tx.execute(sql`
 			insert into village_income_months (county_id, village_code, month, kind, source, amount_fen, entries)
 			select m.county_id, v.village_code, m.month, m.kind, m.source,

@@ -128,7 +128,14 @@ export const householdStandings = pgTable(
 			columns: [t.countyId, t.householdId],
 			foreignColumns: [households.countyId, households.id]
 		}),
-		index('household_standings_below_idx').on(t.countyId, t.belowLine, t.nearLine)
+		index('household_standings_below_idx').on(t.countyId, t.belowLine, t.nearLine),
+		// The households lifted above the line since the year began (below it by the prior
+		// year's net, not below it now): the dashboard's "lifted", a few thousand in a county.
+		index('household_standings_lifted_idx')
+			.on(t.countyId, t.householdId)
+			.where(
+				sql`${t.belowLine} = false and ${t.residents} > 0 and ${t.priorYearIncomeFen} <> 0 and ${t.priorYearNetFen} < ${t.lineFen} * ${t.residents}`
+			)
 	]
 );
 
@@ -158,8 +165,16 @@ export const householdIncomeMonths = pgTable(
 			columns: [t.countyId, t.householdId],
 			foreignColumns: [households.countyId, households.id]
 		}),
-		// County figures for a period: by month first, then households of a township.
-		index('household_income_months_month_idx').on(t.countyId, t.month, t.source)
+		// A program's households in a period (the dashboard's reach, the payments report),
+		// read from the index alone.
+		index('household_income_months_source_idx').on(
+			t.countyId,
+			t.source,
+			t.month,
+			t.householdId,
+			t.kind,
+			t.amountFen
+		)
 	]
 );
 

@@ -1,4 +1,4 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { newId } from '../db/ids';
 import { maskForAudit, recordAudit } from '../audit';
@@ -37,6 +37,11 @@ export interface NewWarning {
 	id?: string;
 }
 
+/** The household's village, read by the insert itself (a warning carries it). */
+const villageOf = (countyId: string, householdId: string) =>
+	sql<string>`(select h.village_code from households h
+		where h.county_id = ${countyId} and h.id = ${householdId})`;
+
 /**
  * Raises a warning inside the caller's transaction, unless one of the same kind is
  * already open for the household: then that one is returned and `raised` is false.
@@ -55,6 +60,7 @@ export async function raiseWarning(
 			countyId: input.countyId,
 			id,
 			householdId: input.householdId,
+			villageCode: villageOf(input.countyId, input.householdId),
 			kind: input.kind,
 			source: input.source,
 			ruleKey: input.ruleKey ?? null,
@@ -139,6 +145,7 @@ export async function raiseWarnings(
 					countyId: input.countyId,
 					id,
 					householdId: input.householdId,
+					villageCode: villageOf(input.countyId, input.householdId),
 					kind: input.kind,
 					source: input.source,
 					ruleKey: input.ruleKey ?? null,

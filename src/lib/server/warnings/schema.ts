@@ -9,7 +9,8 @@ import {
 	text,
 	timestamp,
 	uniqueIndex,
-	uuid
+	uuid,
+	varchar
 } from 'drizzle-orm/pg-core';
 import { households } from '../households/schema';
 
@@ -54,6 +55,9 @@ export const warnings = pgTable(
 		countyId: uuid().notNull(),
 		id: uuid().notNull(),
 		householdId: uuid().notNull(),
+		// The household's village (a copy, written with the warning and moved with the
+		// household), so that the county's counts per township read the warnings alone.
+		villageCode: varchar({ length: 12 }).notNull().default(''),
 		kind: text({ enum: WARNING_KINDS }).notNull(),
 		source: text({ enum: WARNING_SOURCES }).notNull(),
 		// For a rule's warning, what it was about ('job:<id>', 'expense:<id>', 'income_below_line:2026'):

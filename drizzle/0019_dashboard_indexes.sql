@@ -1,0 +1,3 @@
+DROP INDEX "household_income_months_month_idx";--> statement-breakpoint
+CREATE INDEX "household_income_months_source_idx" ON "household_income_months" USING btree ("county_id","source","month","household_id","kind","amount_fen");--> statement-breakpoint
+CREATE INDEX "household_standings_lifted_idx" ON "household_standings" USING btree ("county_id","household_id") WHERE "household_standings"."below_line" = false and "household_standings"."residents" > 0 and "household_standings"."prior_year_income_fen" <> 0 and "household_standings"."prior_year_net_fen" < "household_standings"."line_fen" * "household_standings"."residents";

@@ -1,0 +1,1 @@
+ALTER TABLE "warnings" ADD COLUMN "village_code" varchar(12) DEFAULT '' NOT NULL;
