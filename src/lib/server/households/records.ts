@@ -285,9 +285,7 @@ export async function updateHousehold(
 	const before = await editableHousehold(db, actor, householdId);
 	const after = await parseHousehold(db, actor, input, householdId);
 	await inTransaction(db, async (tx) => {
-		await followVillageMoves(tx, actor.countyId, [
-			{ householdId, villageCode: after.villageCode }
-		]);
+		await followVillageMoves(tx, actor.countyId, [{ householdId, villageCode: after.villageCode }]);
 		await tx
 			.update(households)
 			.set({ ...after, updatedAt: new Date() })
