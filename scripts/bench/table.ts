@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
@@ -885,7 +885,10 @@ export async function benchCountyTable(): Promise<void> {
 		const file = `bench/results/${new Date().toISOString().slice(0, 10)}.md`;
 		const markdown = `# npm run bench — ${new Date().toISOString()}\n\n${out}\n${explains.length ? `\n\`\`\`\n${explains.join('\n')}\n\`\`\`\n` : ''}`;
 		// Formatted as the repository's lint expects, so the file can be committed as it is.
-		writeFileSync(file, await format(markdown, { parser: 'markdown' }));
+		writeFileSync(
+			file,
+			await format(markdown, { ...(await resolveConfig(file)), parser: 'markdown' })
+		);
 		console.log(`\nsaved ${file}`);
 	}
 }
