@@ -5,7 +5,7 @@ import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { newId } from '../db/ids';
 import { bulkInsert, bulkUpdate } from '../db/bulk';
-import { analyzeAfterBulkWrite } from '../db/maintenance';
+import { analyzeAfterBulkWrite, isEmbedded } from '../db/maintenance';
 import { auditLog } from '../audit/schema';
 import { refreshStandings } from '../income/standings';
 import type { UserActor } from '../auth/actor';
@@ -873,6 +873,8 @@ export async function previewImport(
 
 /** Households per chunk: planned, then written (apply) or counted (preview), then dropped. */
 const PLAN_CHUNK = 5000;
+/** A chunk's people and their events (about three a household) in one statement each. */
+const ONE_STATEMENT = { batch: PLAN_CHUNK * 10 };
 
 /**
  * The preview's first PREVIEW_PEOPLE changes in file order (a household at its first row,
@@ -991,6 +993,8 @@ export async function applyImport(
 	const countyId = actor.countyId;
 
 	const imported = await inTransaction(db, async (tx) => {
+		// Compiling each chunk's standings plan (JIT) costs more than it saves at this size.
+		if (!isEmbedded(tx)) await tx.execute(sql`set local jit = off`);
 		const counts = emptyCounts();
 		const validation = await eachChunkPlan(
 			tx,
@@ -1081,9 +1085,9 @@ async function writeChunk(
 		)
 	);
 	await bulkUpdate(tx, households, countyId, plan.changedHouseholds);
-	await bulkInsert(tx, members, plan.newMembers);
+	await bulkInsert(tx, members, plan.newMembers, ONE_STATEMENT);
 	await bulkUpdate(tx, members, countyId, plan.changedMembers);
-	await bulkInsert(tx, membershipEvents, plan.events);
+	await bulkInsert(tx, membershipEvents, plan.events, ONE_STATEMENT);
 	// New people, moves and residence changes change per-capita income.
 	await refreshStandings(
 		tx,
