@@ -873,8 +873,6 @@ export async function previewImport(
 
 /** Households per chunk: planned, then written (apply) or counted (preview), then dropped. */
 const PLAN_CHUNK = 5000;
-/** A chunk's people and their events (about three a household) in one statement each. */
-const ONE_STATEMENT = { batch: PLAN_CHUNK * 10 };
 
 /**
  * The preview's first PREVIEW_PEOPLE changes in file order (a household at its first row,
@@ -1085,9 +1083,9 @@ async function writeChunk(
 		)
 	);
 	await bulkUpdate(tx, households, countyId, plan.changedHouseholds);
-	await bulkInsert(tx, members, plan.newMembers, ONE_STATEMENT);
+	await bulkInsert(tx, members, plan.newMembers);
 	await bulkUpdate(tx, members, countyId, plan.changedMembers);
-	await bulkInsert(tx, membershipEvents, plan.events, ONE_STATEMENT);
+	await bulkInsert(tx, membershipEvents, plan.events);
 	// New people, moves and residence changes change per-capita income.
 	await refreshStandings(
 		tx,
