@@ -152,7 +152,10 @@ export async function benchImportHttp(
 		const fileHash = /[0-9a-f]{64}/.exec(preview.data)?.[0];
 		if (!fileHash) throw new Error('preview: no file hash');
 		const t1 = performance.now();
-		if (options.progress) console.log(`  preview: ${((t1 - t0) / 1000).toFixed(1)} s`);
+		if (options.progress)
+			console.log(
+				`  preview: ${((t1 - t0) / 1000).toFixed(1)} s, server peak so far ${Math.max(peakRssMb, rssMb(options.pid)).toFixed(0)} MB`
+			);
 		const applyBody = new FormData();
 		applyBody.set('fileHash', fileHash);
 		applyBody.set('file', file, 'bench.csv');

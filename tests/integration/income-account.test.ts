@@ -26,7 +26,13 @@ import {
 	incomeMonthsDifferences,
 	villageIncomeMonthsDifferences
 } from '../../src/lib/server/income/months';
-import { reevaluateCounty, standingsJob } from '../../src/lib/server/income/standings';
+import {
+	reevaluateCounty,
+	refreshStandings,
+	standingsJob
+} from '../../src/lib/server/income/standings';
+import { members } from '../../src/lib/server/households/schema';
+import { newId } from '../../src/lib/server/db/ids';
 import { setMonitoringLine } from '../../src/lib/server/settings';
 import { todayInChina } from '../../src/lib/format';
 import { actorFor, buildWorld, type World } from './fixtures';
@@ -463,5 +469,50 @@ describe('stored standings', () => {
 		});
 		// Restore today's standings for the next tests.
 		await setMonitoringLine(database.db, world.countyA.id, year, 750000);
+	});
+});
+
+describe('stored standings of people without membership history', () => {
+	it('count a current resident with no events, and people with events by their events only', async () => {
+		const id = await household(person('无史', '19650301', true), '2024-03-01');
+		const leaving = await join(
+			id,
+			person('无史妻', '19670401', false, '配偶'),
+			'marriage_in',
+			'2025-12-01'
+		);
+		await memberLeaves(
+			database.db,
+			staff,
+			id,
+			leaving,
+			{ event: 'moved_out', happenedOn: '2026-07-01' },
+			TODAY
+		);
+		// Rows written without events (as older data and the demo have): counted while current.
+		const bare = (name: string, birth: string, current: boolean) => ({
+			countyId: world.countyA.id,
+			id: newId(),
+			householdId: id,
+			name,
+			idNumber: idNumber(birth, false),
+			sex: 'female' as const,
+			birthDate: `${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6)}`,
+			relation: '之女',
+			current,
+			resident: true
+		});
+		await database.db
+			.insert(members)
+			.values([bare('无史女', '19900501', true), bare('无史二女', '19920601', false)]);
+		await inTransaction(database.db, (tx) =>
+			refreshStandings(tx, world.countyA.id, [id], 'membership')
+		);
+		const [account] = (
+			await incomeAccounts(database.db, world.countyA.id, [id], todayInChina())
+		).values();
+		// The head (registered) and the daughter without history; not the wife who moved out.
+		expect(account.residents).toBe(2);
+		expect((await storedStanding(id)).residents).toBe(2);
 	});
 });

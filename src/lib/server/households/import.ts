@@ -5,7 +5,7 @@ import type { Db } from '../db';
 import { inTransaction } from '../db';
 import { newId } from '../db/ids';
 import { bulkInsert, bulkUpdate } from '../db/bulk';
-import { analyzeAfterBulkWrite } from '../db/maintenance';
+import { analyzeAfterBulkWrite, isEmbedded } from '../db/maintenance';
 import { auditLog } from '../audit/schema';
 import { refreshStandings } from '../income/standings';
 import type { UserActor } from '../auth/actor';
@@ -991,6 +991,8 @@ export async function applyImport(
 	const countyId = actor.countyId;
 
 	const imported = await inTransaction(db, async (tx) => {
+		// Compiling each chunk's standings plan (JIT) costs more than it saves at this size.
+		if (!isEmbedded(tx)) await tx.execute(sql`set local jit = off`);
 		const counts = emptyCounts();
 		const validation = await eachChunkPlan(
 			tx,

@@ -92,9 +92,9 @@ with ev as materialized (
 	select m.household_id, m.resident, true
 	from members m
 	where m.county_id = ${countyId} and ${pick(sql`m.household_id`)} and m.current
-		and not exists (
-			select 1 from membership_events e
-			where e.county_id = m.county_id and e.household_id = m.household_id and e.member_id = m.id)
+		-- Against ev (this pick's events, already read), not membership_events: the planner
+		-- would otherwise hash every event of the county for each chunk.
+		and not exists (select 1 from ev where ev.household_id = m.household_id and ev.member_id = m.id)
 ), residents as materialized (
 	select household_id, count(*)::int as n
 	from people
@@ -185,7 +185,9 @@ export async function refreshStandings(
 				onDate,
 				nearLineMarginPct,
 				reason,
-				(column) => sql`${column} in (${list(chunk)})`
+				// One array parameter: thousands of bound values cost more to bind and plan than
+				// the refresh of a chunk of new households itself.
+				(column) => sql`${column} = any(${`{${chunk.join(',')}}`}::uuid[])`
 			)
 		);
 	}
