@@ -205,7 +205,7 @@ export async function incomeMonthsDifferences(db: Db, countyId: string): Promise
 			e.entries as expected_entries, s.entries as stored_entries
 		from expected e full join stored s using (county_id, household_id, month, kind, source)
 		where e.amount_fen is distinct from s.amount_fen or e.entries is distinct from s.entries`);
-	return ((result as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])) as unknown[];
+	return rowsOf(result);
 }
 
 /** The village summary as household_income_months says it should be (tests, bench, backfill). */

@@ -18,6 +18,7 @@ import { addFundEntry } from './funds';
 import { insurancePolicies, type ObjectKind } from './schema';
 import { getScheme, type Scheme } from './schemes';
 import { m } from '../../paraglide/messages';
+import ROSTER from './roster-labels.json';
 
 export type Policy = typeof insurancePolicies.$inferSelect;
 
@@ -530,26 +531,17 @@ export async function exportPolicies(
 	const scheme = await getScheme(db, actor, schemeId);
 	const rows = await listPolicies(db, actor, scheme.id, 100_000);
 	const workbook = new ExcelJS.Workbook();
-	const sheet = workbook.addWorksheet('参保名单');
+	// The insurer's roster is Chinese whatever the clerk's language (roster-labels.json).
+	const sheet = workbook.addWorksheet(ROSTER.sheet);
 	sheet.addRow([
-		`${scheme.year}年 ${scheme.name} 参保名单（承保：${scheme.insurer}，导出日期 ${today}）`
+		// One pass, with a function: a name with "$&" or "{today}" in it stays as typed.
+		ROSTER.title.replace(
+			/\{(year|scheme|insurer|today)\}/g,
+			(_, key: string) =>
+				({ year: String(scheme.year), scheme: scheme.name, insurer: scheme.insurer, today })[key]!
+		)
 	]);
-	sheet.addRow([
-		'序号',
-		'乡(镇)',
-		'行政村',
-		'户编号',
-		'参保对象',
-		'类别',
-		'姓名',
-		'身份证号',
-		'用工单位',
-		'务工地点',
-		'保额（元）',
-		'保险起期',
-		'保险止期',
-		'保费（元）'
-	]).font = { bold: true };
+	sheet.addRow(ROSTER.headers).font = { bold: true };
 	rows.forEach((r, i) =>
 		sheet.addRow([
 			i + 1,
