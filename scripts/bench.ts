@@ -30,9 +30,10 @@
 //   reevaluate: the county-wide re-evaluation of every household's standing after a change
 //           of the monitoring line (reevaluateCounty: chunks of 5,000 households, each its own
 //           transaction), on PostgreSQL, on a county of BENCH_REEVALUATE_HOUSEHOLDS (300,000)
-//           imported like the search's, with a generated ledger of about 11 entries per
-//           household over 23 months (低保 monthly for 10%, pensions quarterly for 40%,
-//           wages twice a year for 80%, sales, dividends, picking pay, medical bills for 3%);
+//           imported like the search's, with a generated ledger of about 15 entries per
+//           household over 23 months (generateLedger: a real county's shape — pay from work
+//           away or nearby each quarter, 低保 for 2%, pensions, sales, dividends, picking pay,
+//           medical bills and ended migrant work for 0.5% each);
 //           beside it the same upsert as one bare SQL statement over the whole county, and
 //           one household's refresh (what every posting adds to its transaction).
 //           BENCH_KEEP=1 keeps the county (levee_bench_reevaluate_kept) for the next run.
@@ -787,10 +788,6 @@ export async function benchSync(): Promise<void> {
 const REEVALUATE_HOUSEHOLDS = Number(process.env.BENCH_REEVALUATE_HOUSEHOLDS ?? 300_000);
 
 /**
- * About 11 entries per household from January last year to today, deterministic per
- * household (a hash of its id picks its profile), written in one statement per month.
- */
-/**
  * A UUIDv7 made in SQL, as newId() makes them: time-ordered, so a bulk INSERT … SELECT appends
  * to the primary key's last pages instead of touching a random page of it for every row
  * (gen_random_uuid() made the county's 4.5 M ledger rows the slowest part of its generation).
@@ -800,7 +797,18 @@ export const NEW_ID = sql.raw(
 );
 
 /**
- * The ledger of every household (about 15 entries each). `maintenance: false` leaves the
+ * The ledger of every household from January last year to November this year, about 15
+ * entries each, deterministic per household (a hash of its id picks its profile) and shaped
+ * like a real county's, so that the rules raise what a county sees, not a flood:
+ *   - most households (80%) have members working away, who send money home each quarter;
+ *     a fifth of the rest work locally (temporary jobs, paid by the quarter); income grows
+ *     with the household's size (more hands), so about 2% are below the line, a few near it;
+ *   - 2% live on 低保 (dibao, per person and month): the households below the line;
+ *   - pensions, a crop sale in October, a PV dividend in December, picking in the summer;
+ *   - 0.5% have a medical bill in July (large expense); 0.5% saw their migrant work end in
+ *     July (an income drop from the autumn on).
+ * Quarterly pay keeps every two adjacent three-month windows alike, so the income-drop rule
+ * fires for the households whose income really fell. `maintenance: false` leaves the
  * statistics to the caller (the county generation refreshes them once, at its end).
  */
 export async function generateLedger(
@@ -813,32 +821,53 @@ export async function generateLedger(
 		.from(ledgerEntries)
 		.where(eq(ledgerEntries.countyId, countyId));
 	if (n > 0) return n;
-	const months: string[] = [];
-	for (let y = 2025; y <= 2026; y++)
-		for (let m = 1; m <= 12; m++)
-			if (y < 2026 || m <= 11) months.push(`${y}-${String(m).padStart(2, '0')}`);
-	for (const month of months) {
-		// Trusted constants of this loop, written into the statement as literals.
-		const m = sql.raw(String(Number(month.slice(5))));
-		const monthText = sql.raw(`'${month}'`);
-		await database.db.execute(sql`
+	// One statement for the 23 months (January 2025 to November 2026), each kind of income
+	// a join of only the households and months it applies to (a household's r picks its
+	// profile; a month is y, m and ym 'YYYY-MM', compared as text).
+	await database.db.execute(sql`
+with h as materialized (
+	select h.county_id, h.id, abs(hashtext(h.id::text)) as r, s.size
+	from households h
+	join (select household_id, count(*)::int as size from members
+		where county_id = ${countyId} group by 1) s on s.household_id = h.id
+	where h.county_id = ${countyId}),
+mo as materialized (
+	select extract(year from d)::int as y, extract(month from d)::int as m, to_char(d, 'YYYY-MM') as ym
+	from generate_series(date '2025-01-01', date '2026-11-01', interval '1 month') d)
 insert into ledger_entries (county_id, id, household_id, business_date, amount_fen, kind,
 	subtype, source, source_version)
-select h.county_id, ${NEW_ID}, h.id, (${monthText} || '-' || lpad(e.day::text, 2, '0'))::date,
-	e.amount, e.kind, e.subtype, 'manual', 1
-from (select county_id, id, abs(hashtext(id::text)) as r from households
-	where county_id = ${countyId}) h
-cross join lateral (values
-	('transfer', 'dibao', 47000, 15, h.r % 100 < 10),
-	('transfer', 'pension', 45000, 20, h.r % 100 between 10 and 49 and ${m} % 3 = 0),
-	('wage', 'migrant_work', 500000 + (h.r % 1500) * 1000, 28, h.r % 100 >= 20 and ${m} in (6, 12)),
-	('operating', 'crop_sale', 300000 + (h.r % 700) * 1000, 10, h.r % 3 = 0 and ${m} = 10),
-	('property', 'pv_dividend', 300000, 30, h.r % 10 < 3 and ${m} = 12),
-	('wage', 'picking', 50000 + (h.r % 200) * 1000, 5, h.r % 6 = 0 and ${m} in (6, 7, 8)),
-	('large_expense', 'medical', 1000000 + (h.r % 5000) * 1000, 12, h.r % 33 = 0 and ${monthText} = '2026-07')
-) as e(kind, subtype, amount, day, applies)
-where e.applies`);
-	}
+select e.county_id, ${NEW_ID}, e.id, make_date(e.y, e.m, e.day), e.amount, e.kind, e.subtype,
+	'manual', 1
+from (
+	select h.county_id, h.id, mo.y, mo.m, 15 as day, 47000 * h.size as amount,
+		'transfer' as kind, 'dibao' as subtype
+	from h cross join mo where h.r % 100 < 2
+	union all
+	select h.county_id, h.id, mo.y, mo.m, 20, 45000, 'transfer', 'pension'
+	from h join mo on mo.m % 3 = 0 where h.r % 100 between 30 and 59
+	union all
+	select h.county_id, h.id, mo.y, mo.m, 28, (120000 + (h.r % 1000) * 100) * 3 * h.size,
+		'wage', 'migrant_work'
+	from h join mo on mo.m % 3 = 0
+	where h.r % 100 >= 20 and not (h.r % 200 = 57 and mo.ym >= '2026-07')
+	union all
+	select h.county_id, h.id, mo.y, mo.m, 25, (66000 + (h.r % 500) * 100) * 3 * h.size,
+		'wage', 'temporary_job'
+	from h join mo on mo.m % 3 = 1 where h.r % 100 between 2 and 19
+	union all
+	select h.county_id, h.id, mo.y, mo.m, 10, 300000 + (h.r % 700) * 1000, 'operating', 'crop_sale'
+	from h join mo on mo.m = 10 where h.r % 3 = 0
+	union all
+	select h.county_id, h.id, mo.y, mo.m, 30, 300000, 'property', 'pv_dividend'
+	from h join mo on mo.m = 12 where h.r % 10 < 3
+	union all
+	select h.county_id, h.id, mo.y, mo.m, 5, 50000 + (h.r % 200) * 1000, 'wage', 'picking'
+	from h join mo on mo.m in (6, 7, 8) where h.r % 6 = 0
+	union all
+	select h.county_id, h.id, mo.y, mo.m, 12, 1000000 + (h.r % 5000) * 1000, 'large_expense',
+		'medical'
+	from h join mo on mo.ym = '2026-07' where h.r % 200 = 0
+) e`);
 	if (maintenance) await runMaintenance(database.db, 'bench', true);
 	const [{ total }] = await database.db
 		.select({ total: count() })

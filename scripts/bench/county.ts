@@ -11,7 +11,7 @@
 //   - the rest of the ledger as the reevaluate bench generates it (about 11 entries a household);
 //   - warnings in every state (some thousands), monitoring records from the import (a fifth);
 //   - household_income_months filled from the ledger (INCOME_MONTHS_FROM_LEDGER) and
-//     household_standings by reevaluateCounty, as the app keeps them.
+//     household_standings by the nightly standings job (reevaluateCounty), as the app keeps them.
 // The database is made with synchronous_commit off; BENCH_KEEP=1 keeps it (levee_bench_county)
 // and the next run finds the finished marker table and reuses it.
 import { randomBytes } from 'node:crypto';
@@ -23,7 +23,8 @@ import {
 	INCOME_MONTHS_FROM_LEDGER,
 	VILLAGE_INCOME_MONTHS_FROM_HOUSEHOLDS
 } from '../../src/lib/server/income/months';
-import { reevaluateCounty } from '../../src/lib/server/income/standings';
+import { standingsJob } from '../../src/lib/server/income/standings';
+import { runDueNightlyJobs } from '../../src/lib/server/warnings/nightly';
 import { setMonitoringLine } from '../../src/lib/server/settings';
 import { createScheme } from '../../src/lib/server/insurance/schemes';
 import { runMaintenance } from '../../src/lib/server/db/maintenance';
@@ -121,8 +122,10 @@ export async function countyDatabase(serverUrl: string): Promise<County> {
 		for (const definition of secondary) await database.db.execute(sql.raw(definition));
 		log(`${secondary.length} indexes made again after the load`, t0);
 		await setMonitoringLine(database.db, world.actor.countyId, 2026, 750000);
-		await reevaluateCounty(database.db, world.actor, world.actor.countyId, 'line_change', TODAY);
-		log('standings', t0);
+		// The standings as the night's first job makes them, through the scheduler, which
+		// records the run: the day's nightly pass before the bench does not make them again.
+		await runDueNightlyJobs(database.db, { jobs: [standingsJob] });
+		log('standings (the nightly standings job)', t0);
 		await runMaintenance(database.db, 'bench', true);
 		log('statistics', t0);
 		sizes = await countSizes(database);

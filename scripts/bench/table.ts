@@ -442,35 +442,17 @@ async function inProcessDashboardAndReports(county: County, which: Set<string>) 
 						await explain(replayer, 'countyDashboard', got.statements);
 				}
 			});
-		if (which.has('reports'))
-			await phase('reports in-process', async () => {
+		// The reports' figures are their HTTP rows (the page a person opens); in-process they
+		// run only for BENCH_EXPLAIN's plans, once each (measuring them twice took 80 s).
+		if (which.has('reports') && process.env.BENCH_EXPLAIN === '1')
+			await phase('reports in-process (plans only)', async () => {
 				const reports = await reportModule();
-				for (const kind of reports?.kinds ?? REPORT_FALLBACK_KINDS) {
-					if (!reports) {
-						rows.push({
-							feature: `buildReport ${kind} (in-process)`,
-							figure: '— (module absent)',
-							bare: '—',
-							ratio: null,
-							target: '≤ 3× bare',
-							met: null
-						});
-						continue;
-					}
-					const got = await inProcessFeature(capturing, replayer, (db) =>
+				if (!reports) return;
+				for (const kind of reports.kinds) {
+					const { statements } = await capturing.capture((db) =>
 						reports.build(db, actor, kind, { ...PERIOD })
 					);
-					const ratio = percentile(got.times, 0.5) / percentile(got.bare, 0.5);
-					rows.push({
-						feature: `buildReport ${kind} (in-process, ${got.statements.length} statements), p50 / p95`,
-						figure: pctPair(got.times),
-						bare: pctPair(got.bare),
-						ratio,
-						target: '≤ 3× bare',
-						met: ratioCheck(ratio)
-					});
-					if (process.env.BENCH_EXPLAIN === '1')
-						await explain(replayer, `report ${kind}`, got.statements);
+					await explain(replayer, `report ${kind}`, statements);
 				}
 			});
 	} finally {

@@ -22,6 +22,7 @@ import {
 } from '../../src/lib/server/income';
 import { householdStandings } from '../../src/lib/server/income/schema';
 import { perCapitaAtMonthEnds } from '../../src/lib/server/income/account';
+import { perCapitaOnFromStandings } from '../../src/lib/server/income/standing-read';
 import {
 	incomeMonthsDifferences,
 	villageIncomeMonthsDifferences
@@ -514,5 +515,56 @@ describe('stored standings of people without membership history', () => {
 		// The head (registered) and the daughter without history; not the wife who moved out.
 		expect(account.residents).toBe(2);
 		expect((await storedStanding(id)).residents).toBe(2);
+	});
+});
+
+describe('per-capita income for the nightly rules', () => {
+	it('reads the standings evaluated on the date, the ledger for any other, and both equal the account', async () => {
+		const kept = await household(person('夜读', '19700301', true), '2024-03-01');
+		await join(kept, person('夜读妻', '19720401', false, '配偶'), 'marriage_in', '2024-05-01');
+		await manual(kept, 'migrant_work', '9000.00', '2026-06-28');
+		const stale = await household(person('夜算', '19710301', true), '2024-03-01');
+		await manual(stale, 'dibao', '470.00', '2026-09-15');
+		const today = todayInChina();
+		const ids = [kept, stale];
+		const accounts = await incomeAccounts(database.db, world.countyA.id, ids, today);
+		// Both were evaluated today by their postings: the standings answer, equal to the accounts.
+		expect(await perCapitaOnFromStandings(database.db, world.countyA.id, ids, today)).toEqual(
+			new Map(ids.map((id) => [id, accounts.get(id)!.perCapitaFen]))
+		);
+		expect(accounts.get(kept)!.perCapitaFen).toBe(450000);
+
+		// Which path answered: a standing of today is read as it is (here made different from
+		// the ledger on purpose); a standing of another day is not read, the ledger answers.
+		const mark = (householdId: string, set: Partial<typeof householdStandings.$inferInsert>) =>
+			database.db
+				.update(householdStandings)
+				.set(set)
+				.where(
+					and(
+						eq(householdStandings.countyId, world.countyA.id),
+						eq(householdStandings.householdId, householdId)
+					)
+				);
+		await mark(kept, { perCapitaFen: 12345 });
+		await mark(stale, { perCapitaFen: 12345, evaluatedOn: '2026-01-01' });
+		const read = await perCapitaOnFromStandings(database.db, world.countyA.id, ids, today);
+		expect(read.get(kept)).toBe(12345);
+		expect(read.get(stale)).toBe(accounts.get(stale)!.perCapitaFen);
+		// A household without a standing at all is computed too.
+		await database.db
+			.delete(householdStandings)
+			.where(
+				and(
+					eq(householdStandings.countyId, world.countyA.id),
+					eq(householdStandings.householdId, stale)
+				)
+			);
+		expect(
+			(await perCapitaOnFromStandings(database.db, world.countyA.id, [stale], today)).get(stale)
+		).toBe(accounts.get(stale)!.perCapitaFen);
+		await inTransaction(database.db, (tx) =>
+			refreshStandings(tx, world.countyA.id, ids, 'posting')
+		);
 	});
 });

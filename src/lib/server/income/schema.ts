@@ -74,6 +74,11 @@ export const ledgerEntries = pgTable(
 			foreignColumns: [households.countyId, households.id]
 		}),
 		index('ledger_household_date_idx').on(t.countyId, t.householdId, t.businessDate),
+		// The large expenses alone (a few in a thousand entries): the nightly rules look for
+		// them in every household of the county.
+		index('ledger_large_expense_idx')
+			.on(t.countyId, t.householdId, t.businessDate)
+			.where(sql`${t.kind} = 'large_expense'`),
 		// Each program record version posts exactly once, and is reversed at most once.
 		uniqueIndex('ledger_source_posting_unique')
 			.on(t.countyId, t.source, t.sourceId, t.sourceVersion)

@@ -3,6 +3,7 @@ import type { Db } from '../db';
 import type { UserActor } from '../auth/actor';
 import { householdScope } from '../auth/scope';
 import { households } from '../households/schema';
+import { perCapitaAt } from './account';
 import { householdStandings } from './schema';
 
 // Reading the standings the income domain keeps current: lists filter and homes count on
@@ -134,4 +135,39 @@ export async function storedStandingsOf(
 			)
 		);
 	return new Map(rows.map((row) => [row.householdId, stored(row)]));
+}
+
+/**
+ * Per-capita net income of many households on a date (null: nobody resident), read from the
+ * standings evaluated on that date — the nightly pass has just evaluated every household, and
+ * each posting and membership change re-evaluates its household in its own transaction (the
+ * standings equal the accounts: tests/integration/income-account.test.ts) — and computed from
+ * the ledger for any household whose standing is of another date.
+ */
+export async function perCapitaOnFromStandings(
+	db: Db,
+	countyId: string,
+	householdIds: string[],
+	onDate: string
+): Promise<Map<string, number | null>> {
+	const result = new Map<string, number | null>();
+	if (householdIds.length === 0) return result;
+	const kept = await db
+		.select({
+			householdId: householdStandings.householdId,
+			perCapitaFen: householdStandings.perCapitaFen
+		})
+		.from(householdStandings)
+		.where(
+			and(
+				eq(householdStandings.countyId, countyId),
+				sql`${householdStandings.householdId} = any(${`{${householdIds.join(',')}}`}::uuid[])`,
+				eq(householdStandings.evaluatedOn, onDate)
+			)
+		);
+	for (const row of kept) result.set(row.householdId, row.perCapitaFen);
+	const rest = householdIds.filter((id) => !result.has(id));
+	if (rest.length > 0)
+		for (const [id, fen] of await perCapitaAt(db, countyId, rest, onDate)) result.set(id, fen);
+	return result;
 }

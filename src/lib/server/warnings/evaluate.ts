@@ -102,8 +102,10 @@ export async function evaluateRules(
 	if (ids.length === 0) return outcome;
 	const thresholds = await getCountySettings(tx, countyId);
 	const withTimeRules = options.kinds.some((k) => k === 'job_ended' || k === 'picking_stopped');
+	// The nightly pass runs after the standings job of its date (NIGHTLY_JOBS' order).
+	const fromStandings = options.trigger === 'nightly';
 	const [facts, previous] = await Promise.all([
-		loadHouseholdFacts(tx, countyId, ids, onDate, thresholds, withTimeRules),
+		loadHouseholdFacts(tx, countyId, ids, onDate, thresholds, withTimeRules, fromStandings),
 		previousWarnings(tx, countyId, ids, onDate)
 	]);
 	const quietSince = monthsBefore(onDate, INCOME_DROP_QUIET_MONTHS);

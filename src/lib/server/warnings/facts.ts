@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import { endedJobsOfHouseholds } from '../factories/ended-jobs';
 import { perCapitaNetIncomes } from '../income';
+import { perCapitaOnFromStandings } from '../income/standing-read';
 import {
 	householdsWithEntries,
 	largeExpensesWithAnnualNet,
@@ -34,10 +35,13 @@ export async function householdIncomeFacts(
 	tx: Db,
 	countyId: string,
 	householdIds: string[],
-	onDate: string
+	onDate: string,
+	fromStandings = false
 ): Promise<Map<string, HouseholdIncomeFacts>> {
 	const [perCapita, recorded] = await Promise.all([
-		perCapitaNetIncomes(tx, countyId, householdIds, onDate),
+		fromStandings
+			? perCapitaOnFromStandings(tx, countyId, householdIds, onDate)
+			: perCapitaNetIncomes(tx, countyId, householdIds, onDate),
 		householdsWithEntries(tx, countyId, householdIds, yearBefore(onDate), onDate)
 	]);
 	return new Map(
@@ -56,7 +60,9 @@ function yearBefore(isoDate: string): string {
 /**
  * Everything the rules read about a batch of households on a date, in a fixed number of
  * grouped queries per 5,000 households (never one query per household). The time rules'
- * facts (ended jobs, picking seasons) only when `withTimeRules`.
+ * facts (ended jobs, picking seasons) only when `withTimeRules`. `perCapitaFromStandings`:
+ * the nightly pass, right after the standings job evaluated every household on the date,
+ * reads per-capita income from the standings instead of every household's ledger again.
  */
 export async function loadHouseholdFacts(
 	tx: Db,
@@ -64,12 +70,13 @@ export async function loadHouseholdFacts(
 	householdIds: string[],
 	onDate: string,
 	thresholds: RuleThresholds,
-	withTimeRules: boolean
+	withTimeRules: boolean,
+	perCapitaFromStandings = false
 ): Promise<Map<string, HouseholdFacts>> {
 	const months = dropMonths(onDate);
 	const afterLast = monthBefore(`${months[5]}-15`, -1);
 	const [income, lineFen, monthly, expenses] = await Promise.all([
-		householdIncomeFacts(tx, countyId, householdIds, onDate),
+		householdIncomeFacts(tx, countyId, householdIds, onDate, perCapitaFromStandings),
 		monitoringLineFor(tx, countyId, Number(onDate.slice(0, 4))),
 		monthlyNetIncomes(tx, countyId, householdIds, months[0], afterLast),
 		largeExpensesWithAnnualNet(tx, countyId, householdIds, yearBefore(onDate), onDate)

@@ -1,0 +1,1 @@
+CREATE INDEX "ledger_large_expense_idx" ON "ledger_entries" USING btree ("county_id","household_id","business_date") WHERE "ledger_entries"."kind" = 'large_expense';
