@@ -9,7 +9,7 @@
 //   - an insurance scheme (created by the app), a policy for each claiming household, 5,000
 //     claims in every state, the paid ones posted (source insurance, source_id = the claim);
 //   - the rest of the ledger as the reevaluate bench generates it (about 11 entries a household);
-//   - warnings in every state (some thousands), monitoring records from the import (a fifth);
+//   - warnings in every state (some thousands), monitoring records (2% monitored);
 //   - household_income_months filled from the ledger (INCOME_MONTHS_FROM_LEDGER) and
 //     household_standings by the nightly standings job (reevaluateCounty), as the app keeps them.
 // The database is made with synchronous_commit off; BENCH_KEEP=1 keeps it (levee_bench_county)
@@ -202,8 +202,9 @@ const textArray = (values: readonly string[]) =>
  * Households and people as the registry import writes them for the generated county file
  * (scripts/generate-county.ts: the same numbers, phones, names and identity numbers, so
  * the search's samples are found), in set-based SQL: households, members, their
- * 'registered' membership events, a monitoring record for each household (a fifth
- * monitored since 2024-03, marginal, at risk of illness) and the monitored ones' history.
+ * 'registered' membership events, a monitoring record for each household (2% monitored
+ * since 2024-03, marginal, at risk of illness: 6,000 of 300,000, as Julu's 1,742 monitored
+ * households of about 100,000 in domain.md) and the monitored ones' history.
  */
 async function generateHouseholds(database: Database, world: SearchWorld, size: number) {
 	const db = database.db;
@@ -247,19 +248,22 @@ where m < 1 + hh.h % 5`);
 insert into membership_events (county_id, id, household_id, member_id, kind, happened_on, recorded_by)
 select county_id, ${NEW_ID}, household_id, id, 'registered', ${TODAY}, ${userId}
 from members where county_id = ${countyId}`);
+	// Monitored: picked by a hash of the id, not by h (whose remainder sets the size).
+	await db.execute(sql`alter table bench_households add column monitored boolean`);
+	await db.execute(sql`update bench_households set monitored = abs(hashtext(id::text)) % 50 = 0`);
 	await db.execute(sql`
 insert into monitoring_records (county_id, household_id, category, status, monitored_since)
-select ${countyId}, id, case when h % 5 = 0 then 'marginal' else 'ordinary' end,
-	case when h % 5 = 0 then 'monitored' else 'not_monitored' end,
-	case when h % 5 = 0 then date '2024-03-01' end
+select ${countyId}, id, case when monitored then 'marginal' else 'ordinary' end,
+	case when monitored then 'monitored' else 'not_monitored' end,
+	case when monitored then date '2024-03-01' end
 from bench_households`);
 	await db.execute(sql`
 insert into monitoring_history (county_id, id, household_id, happened_on, status, category, recorded_by)
 select ${countyId}, ${NEW_ID}, id, '2024-03-01', 'monitored', 'marginal', ${userId}
-from bench_households where h % 5 = 0`);
+from bench_households where monitored`);
 	await db.execute(sql`
 insert into monitoring_risks (county_id, household_id, risk, written)
-select ${countyId}, id, 'illness', '因病' from bench_households where h % 5 = 0`);
+select ${countyId}, id, 'illness', '因病' from bench_households where monitored`);
 	await db.execute(sql`analyze households; analyze members`);
 	const [people] = rowsOf<{ n: number }>(
 		await db.execute(sql`select count(*)::int as n from members where county_id = ${countyId}`)

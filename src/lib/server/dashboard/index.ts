@@ -94,10 +94,20 @@ const STANDING_COUNTS = sql`count(*) filter (where s.below_line) as below,
 	count(*) filter (where s.household_id is not null and s.below_line is null
 		and s.per_capita_fen is null) as unknown`;
 
-/** Rows of several per-township counts as one row per township. */
-function mergeByTownship(parts: Record<string, string>[][]): Record<string, string>[] {
+/**
+ * Rows of several per-village counts (`village` and count columns) as one row per township,
+ * summed: grouping by the village column itself reads it in the index's order, while
+ * grouping by its township prefix hashes every row.
+ */
+function sumByTownship(parts: Record<string, string>[][]): Record<string, string>[] {
 	const merged = new Map<string, Record<string, string>>();
-	for (const row of parts.flat()) merged.set(row.township, { ...merged.get(row.township), ...row });
+	for (const { village, ...counts } of parts.flat()) {
+		const township = village.slice(0, 9);
+		const row = merged.get(township) ?? { township };
+		for (const [key, value] of Object.entries(counts))
+			row[key] = String(n(row[key]) + n(value));
+		merged.set(township, row);
+	}
 	return [...merged.values()];
 }
 
@@ -202,20 +212,21 @@ export async function countyDashboard(
 		category === null
 			? Promise.all([
 					db.execute(sql`
-						select left(h.village_code, 9) as township, count(*) as total
+						select h.village_code as village, count(*) as total
 						from households h where ${inArea} group by 1`),
 					db.execute(sql`
-						select left(h.village_code, 9) as township, count(*) as monitored
+						select h.village_code as village, count(*) as monitored
 						from monitoring_records r
 						join households h on h.county_id = r.county_id and h.id = r.household_id
 						where r.county_id = ${countyId} and r.status = 'monitored' and ${inArea}
 						group by 1`),
+					// household_standings_counts_idx holds every column read: no row is visited.
 					db.execute(sql`
-						select left(s.village_code, 9) as township, ${STANDING_COUNTS}
+						select s.village_code as village, ${STANDING_COUNTS}
 						from household_standings s
 						where s.county_id = ${countyId} and ${inTownships(sql`s.village_code`, townships)}
 						group by 1`)
-				]).then((parts) => mergeByTownship(parts.map((part) => rows<Record<string, string>>(part))))
+				]).then((parts) => sumByTownship(parts.map((part) => rows<Record<string, string>>(part))))
 			: db.execute(sql`
 		select left(h.village_code, 9) as township, count(*) as total,
 			count(*) filter (where r.status = 'monitored') as monitored, ${STANDING_COUNTS}
