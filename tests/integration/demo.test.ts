@@ -13,6 +13,7 @@ import {
 	incomeMonthsDifferences,
 	villageIncomeMonthsDifferences
 } from '../../src/lib/server/income/months';
+import { villageStandingCountsDifferences } from '../../src/lib/server/income/standing-read';
 import { getMonitoring } from '../../src/lib/server/monitoring';
 import {
 	assistanceMeasures,
@@ -69,6 +70,7 @@ describe('the demo county', () => {
 	it('keeps the monthly income summary equal to its ledger', async () => {
 		expect(await incomeMonthsDifferences(database.db, seeded.countyId)).toEqual([]);
 		expect(await villageIncomeMonthsDifferences(database.db, seeded.countyId)).toEqual([]);
+		expect(await villageStandingCountsDifferences(database.db, seeded.countyId)).toEqual([]);
 		const [{ rows }] = await database.db
 			.execute<{ rows: number }>(
 				sql`select count(*)::int as rows from household_income_months where county_id = ${seeded.countyId}`

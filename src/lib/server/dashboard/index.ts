@@ -87,7 +87,10 @@ export interface CountyDashboard {
 }
 
 const INCOME_KINDS = sql`('wage', 'operating', 'property', 'transfer')`;
-/** A standing `s` counted as below, near, above or unknown (no resident member, no line). */
+/**
+ * A standing `s` counted as below, near, above or unknown (no resident member, no line): the
+ * same conditions as village_standing_counts' trigger (drizzle/0024).
+ */
 const STANDING_COUNTS = sql`count(*) filter (where s.below_line) as below,
 	count(*) filter (where s.below_line = false and s.near_line) as near,
 	count(*) filter (where s.below_line = false and not s.near_line) as above,
@@ -206,8 +209,8 @@ export async function countyDashboard(
 	const beforeStart = shiftMonth(firstMonth, -12);
 	const recentStart = shiftMonth(lastMonth, -11);
 
-	// Without a category each count reads one table (the standings carry the village): a
-	// join of every household, record and standing of a county costs a second.
+	// Without a category each count reads one table (the standings' counts are kept per
+	// village): a join of every household, record and standing of a county costs a second.
 	const householdsQuery =
 		category === null
 			? Promise.all([
@@ -220,12 +223,11 @@ export async function countyDashboard(
 						join households h on h.county_id = r.county_id and h.id = r.household_id
 						where r.county_id = ${countyId} and r.status = 'monitored' and ${inArea}
 						group by 1`),
-					// household_standings_counts_idx holds every column read: no row is visited.
+					// The standings counted per village, kept by the database with every change.
 					db.execute(sql`
-						select s.village_code as village, ${STANDING_COUNTS}
-						from household_standings s
-						where s.county_id = ${countyId} and ${inTownships(sql`s.village_code`, townships)}
-						group by 1`)
+						select c.village_code as village, c.below, c.near, c.above, c.unknown
+						from village_standing_counts c
+						where c.county_id = ${countyId} and ${inTownships(sql`c.village_code`, townships)}`)
 				]).then((parts) => sumByTownship(parts.map((part) => rows<Record<string, string>>(part))))
 			: db.execute(sql`
 		select left(h.village_code, 9) as township, count(*) as total,

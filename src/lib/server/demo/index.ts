@@ -25,7 +25,8 @@ import {
 	householdIncomeMonths,
 	householdStandings,
 	ledgerEntries,
-	villageIncomeMonths
+	villageIncomeMonths,
+	villageStandingCounts
 } from '../income/schema';
 import { reevaluateCounty } from '../income/standings';
 import { writeMonitoringRecord } from '../monitoring';
@@ -285,6 +286,8 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	householdIncomeMonths,
 	ledgerEntries,
 	householdStandings,
+	// After the standings: deleting them empties the counts first (the triggers).
+	villageStandingCounts,
 	proposalSteps,
 	monitoringProposals,
 	qualityFindings,

@@ -171,3 +171,32 @@ export async function perCapitaOnFromStandings(
 		for (const [id, fen] of await perCapitaAt(db, countyId, rest, onDate)) result.set(id, fen);
 	return result;
 }
+
+/**
+ * The villages where village_standing_counts differs from the standings counted afresh
+ * (empty when the triggers kept it right): what the tests compare after every kind of change.
+ */
+export async function villageStandingCountsDifferences(
+	db: Db,
+	countyId: string
+): Promise<unknown[]> {
+	const result = await db.execute(sql`
+		with expected as (
+			select village_code, count(*)::int as households,
+				(count(*) filter (where below_line))::int as below,
+				(count(*) filter (where below_line = false and near_line))::int as near,
+				(count(*) filter (where below_line = false and not near_line))::int as above,
+				(count(*) filter (where below_line is null and per_capita_fen is null))::int as unknown
+			from household_standings where county_id = ${countyId} group by 1),
+		stored as (
+			select village_code, households, below, near, above, unknown from village_standing_counts
+			where county_id = ${countyId}
+				and (households <> 0 or below <> 0 or near <> 0 or above <> 0 or unknown <> 0))
+		select coalesce(e.village_code, s.village_code) as village_code,
+			row(e.households, e.below, e.near, e.above, e.unknown)::text as expected,
+			row(s.households, s.below, s.near, s.above, s.unknown)::text as stored
+		from expected e full join stored s using (village_code)
+		where row(e.households, e.below, e.near, e.above, e.unknown)
+			is distinct from row(s.households, s.below, s.near, s.above, s.unknown)`);
+	return ((result as { rows?: unknown[] }).rows ?? result) as unknown[];
+}

@@ -1,1 +1,0 @@
-CREATE INDEX "household_standings_counts_idx" ON "household_standings" USING btree ("county_id","village_code","below_line","near_line","per_capita_fen","household_id");
