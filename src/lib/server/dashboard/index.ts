@@ -107,8 +107,7 @@ function sumByTownship(parts: Record<string, string>[][]): Record<string, string
 	for (const { village, ...counts } of parts.flat()) {
 		const township = village.slice(0, 9);
 		const row = merged.get(township) ?? { township };
-		for (const [key, value] of Object.entries(counts))
-			row[key] = String(n(row[key]) + n(value));
+		for (const [key, value] of Object.entries(counts)) row[key] = String(n(row[key]) + n(value));
 		merged.set(township, row);
 	}
 	return [...merged.values()];
