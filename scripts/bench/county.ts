@@ -21,6 +21,7 @@ import postgres from 'postgres';
 import { openDatabase, type Database } from '../../src/lib/server/db';
 import {
 	INCOME_MONTHS_FROM_LEDGER,
+	PROGRAM_YEARS_FROM_MONTHS,
 	VILLAGE_INCOME_MONTHS_FROM_HOUSEHOLDS
 } from '../../src/lib/server/income/months';
 import { standingsJob } from '../../src/lib/server/income/standings';
@@ -112,6 +113,10 @@ export async function countyDatabase(serverUrl: string): Promise<County> {
 		await database.db.execute(
 			sql`insert into household_income_months (county_id, household_id, month, kind, source, amount_fen, entries)
 				select * from (${INCOME_MONTHS_FROM_LEDGER}) m order by 1, 2, 3, 4, 5`
+		);
+		await database.db.execute(sql`delete from household_program_years`);
+		await database.db.execute(
+			sql`insert into household_program_years (county_id, source, year, household_id, amount_fen) ${PROGRAM_YEARS_FROM_MONTHS}`
 		);
 		await database.db.execute(sql`delete from village_income_months`);
 		await database.db.execute(

@@ -11,7 +11,9 @@ import { createHousehold } from '../../src/lib/server/households';
 import { households } from '../../src/lib/server/households/schema';
 import { postLedgerEntries, reverseLedgerEntry, type Posting } from '../../src/lib/server/income';
 import { refreshStandings } from '../../src/lib/server/income/standings';
+import { programYearsDifferences } from '../../src/lib/server/income/months';
 import {
+	householdProgramYears,
 	ledgerEntries,
 	type LedgerKind,
 	type LedgerSource
@@ -595,6 +597,42 @@ describe('the county dashboard', () => {
 					)
 				);
 			}
+		}
+	}, 60_000);
+
+	it('counts the households a program reached in a calendar year from its program years', async () => {
+		const year = periodOf('2026-01-01', '2026-12-31');
+		const ownTownships = [...new Set(villages.map(townshipOf))];
+		const ask = (period = year) =>
+			countyDashboard(database.db, admin, {
+				from: period.from,
+				to: period.to,
+				townshipCodes: ownTownships
+			});
+		const want = await expected((h) => homes.includes(h), null, null, year);
+		const d = await ask();
+		expect(figures(d)).toEqual({
+			...want,
+			households: { ...want.households, total: homes.length + 3 }
+		});
+		expect(d.programs.filter((p) => p.households > 0).length).toBeGreaterThan(1);
+		expect(await programYearsDifferences(database.db, world.countyA.id)).toEqual([]);
+		// Which path answered: with the program years emptied, the whole year finds nobody
+		// reached, while a period from February (the monthly summary) still finds them.
+		const kept = await database.db
+			.select()
+			.from(householdProgramYears)
+			.where(eq(householdProgramYears.countyId, world.countyA.id));
+		await database.db
+			.delete(householdProgramYears)
+			.where(eq(householdProgramYears.countyId, world.countyA.id));
+		try {
+			expect((await ask()).programs.every((p) => p.households === 0)).toBe(true);
+			const february = periodOf('2026-02-01', '2026-12-31');
+			const fromFebruary = await expected((h) => homes.includes(h), null, null, february);
+			expect((await ask(february)).programs).toEqual(fromFebruary.programs);
+		} finally {
+			await database.db.insert(householdProgramYears).values(kept);
 		}
 	}, 60_000);
 

@@ -11,6 +11,7 @@ import { householdLedger, incomeAccounts } from '../../src/lib/server/income';
 import { householdStandings, ledgerEntries } from '../../src/lib/server/income/schema';
 import {
 	incomeMonthsDifferences,
+	programYearsDifferences,
 	villageIncomeMonthsDifferences
 } from '../../src/lib/server/income/months';
 import { villageStandingCountsDifferences } from '../../src/lib/server/income/standing-read';
@@ -70,6 +71,7 @@ describe('the demo county', () => {
 	it('keeps the monthly income summary equal to its ledger', async () => {
 		expect(await incomeMonthsDifferences(database.db, seeded.countyId)).toEqual([]);
 		expect(await villageIncomeMonthsDifferences(database.db, seeded.countyId)).toEqual([]);
+		expect(await programYearsDifferences(database.db, seeded.countyId)).toEqual([]);
 		expect(await villageStandingCountsDifferences(database.db, seeded.countyId)).toEqual([]);
 		const [{ rows }] = await database.db
 			.execute<{ rows: number }>(

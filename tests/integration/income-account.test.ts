@@ -28,6 +28,7 @@ import {
 } from '../../src/lib/server/income/standing-read';
 import {
 	incomeMonthsDifferences,
+	programYearsDifferences,
 	villageIncomeMonthsDifferences
 } from '../../src/lib/server/income/months';
 import {
@@ -433,6 +434,7 @@ describe('stored standings', () => {
 		// The monthly summary the dashboard reads equals the ledger too.
 		expect(await incomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await villageIncomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
+		expect(await programYearsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await villageStandingCountsDifferences(database.db, world.countyA.id)).toEqual([]);
 		// Some of them are above the line, some below: the comparison meant something.
 		const accounts = [

@@ -11,6 +11,7 @@ import {
 } from '../../src/lib/server/income';
 import {
 	incomeMonthsDifferences,
+	programYearsDifferences,
 	villageIncomeMonthsDifferences
 } from '../../src/lib/server/income/months';
 import { villageStandingCountsDifferences } from '../../src/lib/server/income/standing-read';
@@ -99,6 +100,7 @@ describe('the monthly income summary', () => {
 		);
 		expect(await incomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await villageIncomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
+		expect(await programYearsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await villageStandingCountsDifferences(database.db, world.countyA.id)).toEqual([]);
 	});
 
@@ -117,6 +119,7 @@ describe('the monthly income summary', () => {
 		);
 		expect(await incomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await villageIncomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
+		expect(await programYearsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await villageStandingCountsDifferences(database.db, world.countyA.id)).toEqual([]);
 	});
 
@@ -158,6 +161,7 @@ describe('the monthly income summary', () => {
 			edit(other.code)
 		]);
 		expect(await villageIncomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
+		expect(await programYearsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await villageStandingCountsDifferences(database.db, world.countyA.id)).toEqual([]);
 		const rows = await database.db.execute(
 			sql`select village_code, sum(amount_fen)::bigint as fen from village_income_months
@@ -189,6 +193,7 @@ describe('the monthly income summary', () => {
 			postLedgerEntry(tx, staff, posting(household, 55, '2026-02-02'))
 		);
 		expect(await villageIncomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
+		expect(await programYearsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await villageStandingCountsDifferences(database.db, world.countyA.id)).toEqual([]);
 	});
 });

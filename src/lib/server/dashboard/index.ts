@@ -282,9 +282,21 @@ export async function countyDashboard(
 			and m.kind in ${INCOME_KINDS}
 		group by 1, 2, 3`
 	);
-	// Households each program paid in the period: the programs' rows of the household summary
-	// only (indexed by program); the households table only when the area is not the county.
-	const reachQuery = db.execute(sql`
+	// Households each program paid in the period. A period of one calendar year from January
+	// with no program income after it in that year (this year up to now, the default, or a
+	// whole past year) counts the households' program years; any other period sums the
+	// programs' rows of the monthly summary (indexed by program). The households table only
+	// when the area is not the county.
+	const reachQuery = programYearsCover(db, countyId, firstMonth, lastMonth).then((byYear) =>
+		db.execute(
+			byYear
+				? sql`
+		select y.source, count(*) as households from household_program_years y
+		where y.county_id = ${countyId} and y.source in ${PROGRAMS_SQL}
+			and y.year = ${Number(firstMonth.slice(0, 4))} and y.amount_fen > 0
+			and ${wholeCounty ? sql`true` : sql`y.household_id in (select id from (${scoped}) sc)`}
+		group by 1`
+				: sql`
 		select x.source, count(*) as households
 		from (select m.household_id, m.source from household_income_months m
 			where m.county_id = ${countyId} and m.source in ${PROGRAMS_SQL}
@@ -293,7 +305,9 @@ export async function countyDashboard(
 				and ${wholeCounty ? sql`true` : sql`m.household_id in (select id from (${scoped}) sc)`}
 			group by 1, 2
 			having sum(m.amount_fen) > 0) x
-		group by 1`);
+		group by 1`
+		)
+	);
 	const jobsQuery = db.execute(sql`
 		select count(*) filter (where j.started_on between ${from}::date and ${to}::date) as created,
 			count(distinct j.worker_id_number) filter (where j.started_on <= ${to}::date
@@ -482,6 +496,29 @@ async function standingsHoldPriorYearOf(
 					and error is null and business_date >= ${firstMonth}::date) as done`)
 	);
 	return run?.done === true;
+}
+
+/**
+ * Whether the programs' income of a period equals their income of its calendar year: the
+ * period starts in January and ends in the same year, and no program income is on record
+ * in that year after it (one look along the summary's program index).
+ */
+async function programYearsCover(
+	db: Db,
+	countyId: string,
+	firstMonth: string,
+	lastMonth: string
+): Promise<boolean> {
+	const year = firstMonth.slice(0, 4);
+	if (firstMonth !== `${year}-01-01` || lastMonth.slice(0, 4) !== year) return false;
+	const [later] = rows<{ any: boolean }>(
+		await db.execute(sql`
+			select exists (select 1 from household_income_months m
+				where m.county_id = ${countyId} and m.source in ${PROGRAMS_SQL}
+					and m.month > ${lastMonth}::date and m.month <= ${`${year}-12-01`}::date
+					and m.kind in ${INCOME_KINDS}) as any`)
+	);
+	return later?.any !== true;
 }
 
 /**

@@ -23,6 +23,7 @@ import { households, members, membershipEvents } from '../households/schema';
 import { postLedgerEntries, type Posting } from '../income';
 import {
 	householdIncomeMonths,
+	householdProgramYears,
 	householdStandings,
 	ledgerEntries,
 	villageIncomeMonths,
@@ -283,6 +284,7 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	homeVisits,
 	users,
 	villageIncomeMonths,
+	householdProgramYears,
 	householdIncomeMonths,
 	ledgerEntries,
 	householdStandings,

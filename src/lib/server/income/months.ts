@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import { PROGRAM_SOURCES } from './attribution';
 import { householdIncomeMonths, type LedgerKind, type LedgerSource } from './schema';
 
 function rowsOf<T>(result: unknown): T[] {
@@ -79,7 +80,74 @@ export async function addToIncomeMonths(tx: Db, deltas: readonly MonthDelta[]): 
 				}
 			});
 		await tx.execute(addToVillages(slice.map((r) => ({ ...r, sign: 1 }))));
+		const programs = slice.filter((r) => isProgramIncome(r.kind, r.source));
+		if (programs.length > 0) await tx.execute(addToProgramYears(programs));
 	}
+}
+
+/** The programs' sources and the kinds of income: what household_program_years sums. */
+const PROGRAM_YEAR_SOURCES: readonly string[] = PROGRAM_SOURCES;
+const INCOME_KINDS: readonly string[] = ['wage', 'operating', 'property', 'transfer'];
+const isProgramIncome = (kind: string, source: string) =>
+	INCOME_KINDS.includes(kind) && PROGRAM_YEAR_SOURCES.includes(source);
+
+/** household_program_years recomputed from household_income_months (the migration's backfill). */
+export const PROGRAM_YEARS_FROM_MONTHS = sql`
+	select county_id, source, extract(year from month)::int as year, household_id,
+		sum(amount_fen) as amount_fen
+	from household_income_months
+	where source in (${sql.join(
+		PROGRAM_SOURCES.map((s) => sql`${s}`),
+		sql`, `
+	)}) and kind in ('wage', 'operating', 'property', 'transfer')
+	group by 1, 2, 3, 4`;
+
+/** Adds household-month rows of program income to their households' years, in key order. */
+function addToProgramYears(
+	deltas: readonly {
+		countyId: string;
+		householdId: string;
+		month: string;
+		source: string;
+		amountFen: number;
+	}[]
+) {
+	const json = JSON.stringify(
+		deltas.map((d) => ({
+			county_id: d.countyId,
+			source: d.source,
+			year: Number(d.month.slice(0, 4)),
+			household_id: d.householdId,
+			amount_fen: d.amountFen
+		}))
+	);
+	return sql`
+		insert into household_program_years (county_id, source, year, household_id, amount_fen)
+		select d.county_id, d.source, d.year, d.household_id, sum(d.amount_fen)
+		from jsonb_to_recordset(${json}::jsonb) as d(county_id uuid, source text, year int,
+			household_id uuid, amount_fen bigint)
+		group by 1, 2, 3, 4
+		order by 1, 2, 3, 4
+		on conflict (county_id, source, year, household_id) do update set
+			amount_fen = household_program_years.amount_fen + excluded.amount_fen`;
+}
+
+/**
+ * The rows where household_program_years differs from the monthly summary summed per year
+ * (empty when addToIncomeMonths kept it right).
+ */
+export async function programYearsDifferences(db: Db, countyId: string): Promise<unknown[]> {
+	const result = await db.execute(sql`
+		with expected as (select * from (${PROGRAM_YEARS_FROM_MONTHS}) e
+			where county_id = ${countyId} and amount_fen <> 0),
+		stored as (select county_id, source, year, household_id, amount_fen
+			from household_program_years where county_id = ${countyId} and amount_fen <> 0)
+		select coalesce(e.household_id, s.household_id) as household_id,
+			coalesce(e.source, s.source) as source, coalesce(e.year, s.year) as year,
+			e.amount_fen::text as expected_fen, s.amount_fen::text as stored_fen
+		from expected e full join stored s using (county_id, source, year, household_id)
+		where e.amount_fen is distinct from s.amount_fen`);
+	return rowsOf(result);
 }
 
 interface VillageDelta {

@@ -232,3 +232,23 @@ export const villageStandingCounts = pgTable(
 	},
 	(t) => [primaryKey({ columns: [t.countyId, t.villageCode] })]
 );
+
+/**
+ * Each household's income from each program (the four kinds of income; the programs'
+ * sources only) summed per calendar year: which households a program reached in a year is
+ * a count of this table's rows (tens of thousands) instead of a year of monthly rows
+ * (hundreds of thousands). Kept by addToIncomeMonths beside the monthly summary, in the
+ * posting's transaction; a test recomputes it from household_income_months and finds no
+ * difference (programYearsDifferences).
+ */
+export const householdProgramYears = pgTable(
+	'household_program_years',
+	{
+		countyId: uuid().notNull(),
+		source: text({ enum: LEDGER_SOURCES }).notNull(),
+		year: integer().notNull(),
+		householdId: uuid().notNull(),
+		amountFen: bigint({ mode: 'number' }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.countyId, t.source, t.year, t.householdId] })]
+);
