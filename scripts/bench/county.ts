@@ -123,6 +123,13 @@ export async function countyDatabase(serverUrl: string): Promise<County> {
 			sql`insert into village_income_months (county_id, village_code, month, kind, source, amount_fen, entries) ${VILLAGE_INCOME_MONTHS_FROM_HOUSEHOLDS}`
 		);
 		log('income months', t0);
+		// The households per village as the households' trigger counts them (triggers are off
+		// during the load); the standings' counts come with the standings job below.
+		await database.db.execute(sql`delete from village_counts`);
+		await database.db.execute(
+			sql`insert into village_counts (county_id, village_code, households)
+				select county_id, village_code, count(*) from households group by 1, 2`
+		);
 		await database.db.execute(sql`set session_replication_role = origin`);
 		for (const definition of secondary) await database.db.execute(sql.raw(definition));
 		log(`${secondary.length} indexes made again after the load`, t0);

@@ -14,7 +14,7 @@ import {
 	programYearsDifferences,
 	villageIncomeMonthsDifferences
 } from '../../src/lib/server/income/months';
-import { villageStandingCountsDifferences } from '../../src/lib/server/income/standing-read';
+import { villageCountsDifferences } from '../../src/lib/server/income/standing-read';
 import { getMonitoring } from '../../src/lib/server/monitoring';
 import {
 	assistanceMeasures,
@@ -72,7 +72,7 @@ describe('the demo county', () => {
 		expect(await incomeMonthsDifferences(database.db, seeded.countyId)).toEqual([]);
 		expect(await villageIncomeMonthsDifferences(database.db, seeded.countyId)).toEqual([]);
 		expect(await programYearsDifferences(database.db, seeded.countyId)).toEqual([]);
-		expect(await villageStandingCountsDifferences(database.db, seeded.countyId)).toEqual([]);
+		expect(await villageCountsDifferences(database.db, seeded.countyId)).toEqual([]);
 		const [{ rows }] = await database.db
 			.execute<{ rows: number }>(
 				sql`select count(*)::int as rows from household_income_months where county_id = ${seeded.countyId}`

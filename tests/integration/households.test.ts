@@ -1,4 +1,5 @@
 import { and, count, eq, sql } from 'drizzle-orm';
+import { villageCountsDifferences } from '../../src/lib/server/income/standing-read';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db';
 import { identityCheckCharacter } from '../../src/lib/identity';
@@ -762,6 +763,8 @@ describe('importing the national registry export', () => {
 			risks: ['illness']
 		});
 		expect(monitoring.measures.map((m) => m.measure)).toEqual(['industry']);
+		// The dashboard's counts per village took the new households and their standings.
+		expect(await villageCountsDifferences(database.db, world.countyA.id)).toEqual([]);
 
 		// Importing the same file again duplicates nobody.
 		const again = await applyImport(

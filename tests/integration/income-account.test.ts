@@ -24,7 +24,7 @@ import { householdStandings } from '../../src/lib/server/income/schema';
 import { perCapitaAtMonthEnds } from '../../src/lib/server/income/account';
 import {
 	perCapitaOnFromStandings,
-	villageStandingCountsDifferences
+	villageCountsDifferences
 } from '../../src/lib/server/income/standing-read';
 import {
 	incomeMonthsDifferences,
@@ -435,7 +435,7 @@ describe('stored standings', () => {
 		expect(await incomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await villageIncomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await programYearsDifferences(database.db, world.countyA.id)).toEqual([]);
-		expect(await villageStandingCountsDifferences(database.db, world.countyA.id)).toEqual([]);
+		expect(await villageCountsDifferences(database.db, world.countyA.id)).toEqual([]);
 		// Some of them are above the line, some below: the comparison meant something.
 		const accounts = [
 			...(await incomeAccounts(database.db, world.countyA.id, ids, todayInChina())).values()
@@ -454,7 +454,7 @@ describe('stored standings', () => {
 		expect(run.households).toBe(total);
 		const second = await compare();
 		expect(second.differences).toEqual([]);
-		expect(await villageStandingCountsDifferences(database.db, world.countyA.id)).toEqual([]);
+		expect(await villageCountsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect([...second.rows.values()].every((r) => r.lineFen === 1_200_000)).toBe(true);
 		const audit = await listAudit(database.db, world.countyA.id, {
 			action: 'standings.reevaluate'

@@ -14,7 +14,7 @@ import {
 	programYearsDifferences,
 	villageIncomeMonthsDifferences
 } from '../../src/lib/server/income/months';
-import { villageStandingCountsDifferences } from '../../src/lib/server/income/standing-read';
+import { villageCountsDifferences } from '../../src/lib/server/income/standing-read';
 import { updateHousehold } from '../../src/lib/server/households';
 import { raiseWarning } from '../../src/lib/server/warnings';
 import { divisions } from '../../src/lib/server/divisions/schema';
@@ -101,7 +101,7 @@ describe('the monthly income summary', () => {
 		expect(await incomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await villageIncomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await programYearsDifferences(database.db, world.countyA.id)).toEqual([]);
-		expect(await villageStandingCountsDifferences(database.db, world.countyA.id)).toEqual([]);
+		expect(await villageCountsDifferences(database.db, world.countyA.id)).toEqual([]);
 	});
 
 	it('stays equal when twenty postings to one household month arrive at once', async () => {
@@ -120,7 +120,7 @@ describe('the monthly income summary', () => {
 		expect(await incomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await villageIncomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await programYearsDifferences(database.db, world.countyA.id)).toEqual([]);
-		expect(await villageStandingCountsDifferences(database.db, world.countyA.id)).toEqual([]);
+		expect(await villageCountsDifferences(database.db, world.countyA.id)).toEqual([]);
 	});
 
 	it("moves a household's village sums with it, also while postings to it arrive", async () => {
@@ -162,7 +162,7 @@ describe('the monthly income summary', () => {
 		]);
 		expect(await villageIncomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await programYearsDifferences(database.db, world.countyA.id)).toEqual([]);
-		expect(await villageStandingCountsDifferences(database.db, world.countyA.id)).toEqual([]);
+		expect(await villageCountsDifferences(database.db, world.countyA.id)).toEqual([]);
 		const rows = await database.db.execute(
 			sql`select village_code, sum(amount_fen)::bigint as fen from village_income_months
 				where county_id = ${world.countyA.id} group by 1 having sum(amount_fen) <> 0`
@@ -194,6 +194,6 @@ describe('the monthly income summary', () => {
 		);
 		expect(await villageIncomeMonthsDifferences(database.db, world.countyA.id)).toEqual([]);
 		expect(await programYearsDifferences(database.db, world.countyA.id)).toEqual([]);
-		expect(await villageStandingCountsDifferences(database.db, world.countyA.id)).toEqual([]);
+		expect(await villageCountsDifferences(database.db, world.countyA.id)).toEqual([]);
 	});
 });

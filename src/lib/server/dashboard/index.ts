@@ -89,7 +89,7 @@ export interface CountyDashboard {
 const INCOME_KINDS = sql`('wage', 'operating', 'property', 'transfer')`;
 /**
  * A standing `s` counted as below, near, above or unknown (no resident member, no line): the
- * same conditions as village_standing_counts' trigger (drizzle/0024).
+ * same conditions as village_counts' trigger (drizzle/0024).
  */
 const STANDING_COUNTS = sql`count(*) filter (where s.below_line) as below,
 	count(*) filter (where s.below_line = false and s.near_line) as near,
@@ -208,27 +208,25 @@ export async function countyDashboard(
 	const beforeStart = shiftMonth(firstMonth, -12);
 	const recentStart = shiftMonth(lastMonth, -11);
 
-	// Without a category each count reads one table (the standings' counts are kept per
-	// village): a join of every household, record and standing of a county costs a second.
+	// Without a category the counts are kept per village: a join of every household,
+	// record and standing of a county costs a second.
 	const householdsQuery =
 		category === null
 			? Promise.all([
+					// The households and their standings counted per village, kept by the database
+					// with every change (village_counts); the monitored few looked up by key.
 					db.execute(sql`
-						select h.village_code as village, count(*) as total
-						from households h where ${inArea} group by 1`),
-					// The monitored few (a county's 2%) each looked up by key, never every household.
+						select c.village_code as village, c.households as total, c.below, c.near,
+							c.above, c.unknown
+						from village_counts c
+						where c.county_id = ${countyId} and ${inTownships(sql`c.village_code`, townships)}`),
 					db.execute(sql`
 						select h.village_code as village, count(*) as monitored
 						from monitoring_records r
 						cross join lateral (select h.village_code from households h
 							where h.id = r.household_id and ${inArea} limit 1) h
 						where r.county_id = ${countyId} and r.status = 'monitored'
-						group by 1`),
-					// The standings counted per village, kept by the database with every change.
-					db.execute(sql`
-						select c.village_code as village, c.below, c.near, c.above, c.unknown
-						from village_standing_counts c
-						where c.county_id = ${countyId} and ${inTownships(sql`c.village_code`, townships)}`)
+						group by 1`)
 				]).then((parts) => sumByTownship(parts.map((part) => rows<Record<string, string>>(part))))
 			: db.execute(sql`
 		select left(h.village_code, 9) as township, count(*) as total,

@@ -26,8 +26,8 @@ import {
 	householdProgramYears,
 	householdStandings,
 	ledgerEntries,
-	villageIncomeMonths,
-	villageStandingCounts
+	villageCounts,
+	villageIncomeMonths
 } from '../income/schema';
 import { reevaluateCounty } from '../income/standings';
 import { writeMonitoringRecord } from '../monitoring';
@@ -288,8 +288,6 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	householdIncomeMonths,
 	ledgerEntries,
 	householdStandings,
-	// After the standings: deleting them empties the counts first (the triggers).
-	villageStandingCounts,
 	proposalSteps,
 	monitoringProposals,
 	qualityFindings,
@@ -300,6 +298,8 @@ const TABLES_CHILDREN_FIRST: readonly PgTable[] = [
 	membershipEvents,
 	members,
 	households,
+	// After the households and their standings: deleting them empties the counts first.
+	villageCounts,
 	auditLog,
 	countyOptions,
 	qualityRules,

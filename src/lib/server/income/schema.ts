@@ -210,30 +210,6 @@ export const villageIncomeMonths = pgTable(
 );
 
 /**
- * The standings counted per village: how many households of each village are below the
- * line, near it, above it, or cannot be computed — the county dashboard's counts without
- * reading 300,000 standings per view. Kept by the database itself: statement triggers on
- * household_standings (migration 0024) add each statement's inserted, updated and deleted
- * rows in the same transaction, whoever writes them (a posting's refresh, the nightly
- * re-evaluation, a household moving village). A row changes only when a count does, so a
- * posting that leaves its household where it was locks nothing here. A test recomputes it
- * from the standings and finds no difference (villageStandingCountsDifferences).
- */
-export const villageStandingCounts = pgTable(
-	'village_standing_counts',
-	{
-		countyId: uuid().notNull(),
-		villageCode: varchar({ length: 12 }).notNull(),
-		households: integer().notNull(),
-		below: integer().notNull(),
-		near: integer().notNull(),
-		above: integer().notNull(),
-		unknown: integer().notNull()
-	},
-	(t) => [primaryKey({ columns: [t.countyId, t.villageCode] })]
-);
-
-/**
  * Each household's income from each program (the four kinds of income; the programs'
  * sources only) summed per calendar year: which households a program reached in a year is
  * a count of this table's rows (tens of thousands) instead of a year of monthly rows
@@ -251,4 +227,29 @@ export const householdProgramYears = pgTable(
 		amountFen: bigint({ mode: 'number' }).notNull()
 	},
 	(t) => [primaryKey({ columns: [t.countyId, t.source, t.year, t.householdId] })]
+);
+
+/**
+ * Each village's households counted, and its standings by where they stand: below the line,
+ * near it, above it, or cannot be computed — the county dashboard's counts without reading
+ * 300,000 rows per view. Kept by the database itself: statement triggers on households
+ * (the households column) and on household_standings (the others) add each statement's
+ * inserted, updated and deleted rows in the same transaction, whoever writes them (a new
+ * household or an import, a posting's refresh, the nightly re-evaluation, a household moving
+ * village). A row changes only when a count does, so a posting that leaves its household
+ * where it was locks nothing here. A test recounts both tables and finds no difference
+ * (villageCountsDifferences).
+ */
+export const villageCounts = pgTable(
+	'village_counts',
+	{
+		countyId: uuid().notNull(),
+		villageCode: varchar({ length: 12 }).notNull(),
+		households: integer().notNull().default(0),
+		below: integer().notNull().default(0),
+		near: integer().notNull().default(0),
+		above: integer().notNull().default(0),
+		unknown: integer().notNull().default(0)
+	},
+	(t) => [primaryKey({ columns: [t.countyId, t.villageCode] })]
 );

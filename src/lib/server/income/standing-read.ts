@@ -173,23 +173,27 @@ export async function perCapitaOnFromStandings(
 }
 
 /**
- * The villages where village_standing_counts differs from the standings counted afresh
- * (empty when the triggers kept it right): what the tests compare after every kind of change.
+ * The villages where village_counts differs from the households and standings counted
+ * afresh (empty when the triggers kept it right): what the tests compare after every change.
  */
-export async function villageStandingCountsDifferences(
-	db: Db,
-	countyId: string
-): Promise<unknown[]> {
+export async function villageCountsDifferences(db: Db, countyId: string): Promise<unknown[]> {
 	const result = await db.execute(sql`
 		with expected as (
-			select village_code, count(*)::int as households,
-				(count(*) filter (where below_line))::int as below,
-				(count(*) filter (where below_line = false and near_line))::int as near,
-				(count(*) filter (where below_line = false and not near_line))::int as above,
-				(count(*) filter (where below_line is null and per_capita_fen is null))::int as unknown
-			from household_standings where county_id = ${countyId} group by 1),
+			select village_code, sum(households)::int as households, sum(below)::int as below,
+				sum(near)::int as near, sum(above)::int as above, sum(unknown)::int as unknown
+			from (
+				select village_code, count(*) as households, 0 as below, 0 as near, 0 as above,
+					0 as unknown
+				from households where county_id = ${countyId} group by 1
+				union all
+				select village_code, 0, count(*) filter (where below_line),
+					count(*) filter (where below_line = false and near_line),
+					count(*) filter (where below_line = false and not near_line),
+					count(*) filter (where below_line is null and per_capita_fen is null)
+				from household_standings where county_id = ${countyId} group by 1) c
+			group by 1),
 		stored as (
-			select village_code, households, below, near, above, unknown from village_standing_counts
+			select village_code, households, below, near, above, unknown from village_counts
 			where county_id = ${countyId}
 				and (households <> 0 or below <> 0 or near <> 0 or above <> 0 or unknown <> 0))
 		select coalesce(e.village_code, s.village_code) as village_code,
