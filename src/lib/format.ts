@@ -33,14 +33,35 @@ export function formatMu(hundredths: number, locale: Locale): string {
 	return m.unit_mu({ value: fixed2(hundredths, 100n) }, { locale });
 }
 
+// Intl formatters are made once per kind and language, on first use: making one costs far
+// more than formatting with it, and a household page formats a few hundred dates.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(
+	kind: string,
+	locale: Locale,
+	options: (locale: Locale) => Intl.DateTimeFormatOptions
+): Intl.DateTimeFormat {
+	const key = `${kind}:${locale}`;
+	let made = formatters.get(key);
+	if (!made) {
+		made = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', options(locale));
+		formatters.set(key, made);
+	}
+	return made;
+}
+
+const monthStyle = (locale: Locale) => (locale === 'en' ? 'short' : 'long');
+
 /** "2026-11-29" → "2026年11月29日" / "29 Nov 2026". */
 export function formatDate(isoDate: string, locale: Locale): string {
 	const [year, month, day] = isoDate.slice(0, 10).split('-').map(Number);
-	const date = new Date(Date.UTC(year, month - 1, day));
-	const options: Intl.DateTimeFormatOptions = { timeZone: 'UTC', year: 'numeric', day: 'numeric' };
-	return locale === 'en'
-		? new Intl.DateTimeFormat('en-GB', { ...options, month: 'short' }).format(date)
-		: new Intl.DateTimeFormat('zh-CN', { ...options, month: 'long' }).format(date);
+	return formatter('date', locale, (l) => ({
+		timeZone: 'UTC',
+		year: 'numeric',
+		month: monthStyle(l),
+		day: 'numeric'
+	})).format(new Date(Date.UTC(year, month - 1, day)));
 }
 
 /** Today's business date in China Standard Time, as YYYY-MM-DD. */
@@ -54,15 +75,15 @@ export function todayInChina(now: Date = new Date()): string {
 /** A moment, in China Standard Time: "2026年11月29日 14:05" / "29 Nov 2026, 14:05". */
 export function formatDateTime(iso: string | Date, locale: Locale): string {
 	const date = typeof iso === 'string' ? new Date(iso) : iso;
-	return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
+	return formatter('dateTime', locale, (l) => ({
 		timeZone: 'Asia/Shanghai',
 		year: 'numeric',
-		month: locale === 'en' ? 'short' : 'long',
+		month: monthStyle(l),
 		day: 'numeric',
 		hour: '2-digit',
 		minute: '2-digit',
 		hour12: false
-	}).format(date);
+	})).format(date);
 }
 
 /** Whole years from a birth date to a business date. */
@@ -74,12 +95,11 @@ export function ageOn(birthDate: string, today: string): number {
 /** "2026-11" → "2026年11月" / "Nov 2026". */
 export function formatMonth(month: string, locale: Locale): string {
 	const [year, monthNumber] = month.split('-').map(Number);
-	const date = new Date(Date.UTC(year, monthNumber - 1, 1));
-	return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
+	return formatter('month', locale, (l) => ({
 		timeZone: 'UTC',
 		year: 'numeric',
-		month: locale === 'en' ? 'short' : 'long'
-	}).format(date);
+		month: monthStyle(l)
+	})).format(new Date(Date.UTC(year, monthNumber - 1, 1)));
 }
 
 /** A month as a chart's bar label: "3月", "Mar". */

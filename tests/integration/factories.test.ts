@@ -637,6 +637,25 @@ describe('monthly wages and the household ledger', () => {
 		expect(ownView[0].canOpenFactory).toBe(false);
 	});
 
+	it("shows a member's job on the household they live in now, not only the one it names", async () => {
+		// The job keeps the household the worker belonged to when hired; a person who has
+		// moved since is found through their member row.
+		const earlier = await createHousehold(database.db, world.countyA.id, VILLAGE, '吴德明');
+		const namesHousehold = (id: string) =>
+			database.db
+				.update(factoryJobs)
+				.set({ householdId: id })
+				.where(and(eq(factoryJobs.countyId, world.countyA.id), eq(factoryJobs.id, jobId)));
+		await namesHousehold(earlier);
+		try {
+			const view = await householdJobs(database.db, staff, world.countyA.id, household);
+			expect(view.map((j) => j.jobId)).toEqual([jobId]);
+			expect(await householdJobs(database.db, staff, world.countyA.id, earlier)).toHaveLength(1);
+		} finally {
+			await namesHousehold(household);
+		}
+	});
+
 	it('records a departure; the end cannot precede the start or a saved wage, or be left twice', async () => {
 		const leave = (endedOn: string, reason = 'family') =>
 			endJob(database.db, owner, factoryId, jobId, { endedOn, reason }, TODAY);

@@ -96,6 +96,7 @@ describe('households and their members', () => {
 			TODAY
 		);
 		const view = await getHousehold(database.db, staff, id);
+		expect([view.townshipName, view.villageName]).toEqual(['东代固镇', '东代固社区']);
 		expect(view.members).toHaveLength(1);
 		expect(view.members[0]).toMatchObject({
 			name: '王秀英',

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatFen, formatGrams, formatMu, todayInChina } from '../../src/lib/format';
+import {
+	formatDate,
+	formatDateTime,
+	formatFen,
+	formatGrams,
+	formatMonth,
+	formatMu,
+	todayInChina
+} from '../../src/lib/format';
 
 describe('formatting integers for people', () => {
 	it('shows fen as yuan with two decimals and grouping', () => {
@@ -20,6 +28,16 @@ describe('formatting integers for people', () => {
 	it('writes dates the way each language does', () => {
 		expect(formatDate('2026-11-29', 'zh-CN')).toBe('2026年11月29日');
 		expect(formatDate('2026-11-29', 'en')).toBe('29 Nov 2026');
+		// Each language keeps its own wording when pages in both are drawn one after another.
+		expect(formatDate('2026-03-01', 'zh-CN')).toBe('2026年3月1日');
+		expect(formatMonth('2026-11', 'en')).toBe('Nov 2026');
+		expect(formatMonth('2026-11', 'zh-CN')).toBe('2026年11月');
+		expect(formatMonth('2026-03', 'en')).toBe('Mar 2026');
+	});
+
+	it('shows moments in China Standard Time', () => {
+		expect(formatDateTime('2026-11-28T16:30:00Z', 'en')).toBe('29 Nov 2026, 00:30');
+		expect(formatDateTime(new Date('2026-11-29T06:05:00Z'), 'zh-CN')).toBe('2026年11月29日 14:05');
 	});
 
 	it('takes business dates in China Standard Time', () => {

@@ -765,7 +765,12 @@ export async function householdJobs(
 		.where(
 			and(
 				eq(factoryJobs.countyId, countyId),
-				or(eq(factoryJobs.householdId, householdId), inArray(factoryJobs.memberId, people))
+				// = any(array(…)): the members are read once, so both sides use their index
+				// (an IN subquery under OR is a filter on every job of the county).
+				or(
+					eq(factoryJobs.householdId, householdId),
+					sql`${factoryJobs.memberId} = any(array(${people}))`
+				)
 			)
 		)
 		.orderBy(sql`${factoryJobs.endedOn} is not null`, desc(factoryJobs.startedOn));

@@ -129,7 +129,9 @@ export const factoryJobs = pgTable(
 			.on(t.countyId, t.factoryId, t.workerIdNumber)
 			.where(sql`${t.endedOn} is null`),
 		index('factory_jobs_factory_idx').on(t.countyId, t.factoryId, t.startedOn),
-		index('factory_jobs_household_idx').on(t.countyId, t.householdId)
+		index('factory_jobs_household_idx').on(t.countyId, t.householdId),
+		// A household's jobs are also those of its members (householdJobs).
+		index('factory_jobs_member_idx').on(t.countyId, t.memberId)
 	]
 );
 

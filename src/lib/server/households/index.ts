@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { recordAudit } from '../audit';
 import { isUuid } from '../db/ids';
 import type { Db } from '../db';
@@ -92,17 +93,15 @@ export async function getHousehold(
 	householdId: string
 ): Promise<HouseholdView> {
 	if (!isUuid(householdId)) throw DomainError.notFound();
+	const township = alias(divisions, 'township');
 	const [row] = await db
-		.select({ household: households, villageName: divisions.name })
+		.select({ household: households, villageName: divisions.name, townshipName: township.name })
 		.from(households)
 		.innerJoin(divisions, eq(divisions.code, households.villageCode))
+		.leftJoin(township, eq(township.code, sql`left(${households.villageCode}, 9)`))
 		.where(and(eq(households.countyId, actor.countyId), eq(households.id, householdId)));
 	if (!row || !canSeeHousehold(actor, row.household)) throw DomainError.notFound();
-	const [[township], people, events] = await Promise.all([
-		db
-			.select({ name: divisions.name })
-			.from(divisions)
-			.where(eq(divisions.code, row.household.villageCode.slice(0, 9))),
+	const [people, events] = await Promise.all([
 		db
 			.select()
 			.from(members)
@@ -136,7 +135,7 @@ export async function getHousehold(
 		householdNumber: row.household.householdNumber,
 		villageCode: row.household.villageCode,
 		villageName: row.villageName,
-		townshipName: township?.name ?? '',
+		townshipName: row.townshipName ?? '',
 		address: row.household.address,
 		phone: row.household.phone,
 		headName: people.find((p) => p.current && p.relation === HEAD_OF_HOUSEHOLD)?.name ?? null,

@@ -1,0 +1,1 @@
+CREATE INDEX "factory_jobs_member_idx" ON "factory_jobs" USING btree ("county_id","member_id");
