@@ -897,11 +897,7 @@ function firstInFileOrder<T>(
 /**
  * Validates the file as it is read again and hands its valid households on PLAN_CHUNK at a
  * time, planned: written (apply) or counted (preview), then dropped. Only the households
- * of two chunks and the rows of households not yet complete are held.
- *
- * While one chunk is planned and written, the next one is read and validated: the database
- * and the file's reading each have a core. Chunks are still planned and written one after
- * the other, so a chunk's plan reads what the chunks before it wrote.
+ * of one chunk and the rows of households not yet complete are held.
  */
 async function eachChunkPlan(
 	db: Db,
@@ -914,49 +910,28 @@ async function eachChunkPlan(
 	const { index, present } = opened;
 	const validator = new RegistryValidator(opened.context, index.lastRowOf);
 	let chunk: ParsedHousehold[] = [];
-	let pending: Promise<void> = Promise.resolve();
 	const flush = async () => {
 		const households = chunk;
 		chunk = [];
 		if (households.length === 0) return;
-		await pending;
-		pending = (async () => {
-			const plan = await planImport(
-				db,
-				actor,
-				households,
-				index.lastRowOf,
-				present,
-				options,
-				today
-			);
-			await work(plan, households);
-		})();
-		// Its failure is thrown where it is awaited: by the next flush or at the end.
-		pending.catch(() => {});
+		const plan = await planImport(db, actor, households, index.lastRowOf, present, options, today);
+		await work(plan, households);
 	};
-	try {
-		for await (const batch of opened.rows.batches()) {
-			for (const row of batch) {
-				const household = validator.add(row);
-				if (household === null) continue;
-				chunk.push(household);
-				if (chunk.length >= PLAN_CHUNK) await flush();
-			}
-		}
-		const rest = validator.finish();
-		for (const household of rest.households) {
+	for await (const batch of opened.rows.batches()) {
+		for (const row of batch) {
+			const household = validator.add(row);
+			if (household === null) continue;
 			chunk.push(household);
 			if (chunk.length >= PLAN_CHUNK) await flush();
 		}
-		await flush();
-		await pending;
-		return { ...rest.validation, households: validator.households, members: validator.members };
-	} catch (caught) {
-		// The transaction ends only once the chunk in hand has stopped using it.
-		await pending.catch(() => {});
-		throw caught;
 	}
+	const rest = validator.finish();
+	for (const household of rest.households) {
+		chunk.push(household);
+		if (chunk.length >= PLAN_CHUNK) await flush();
+	}
+	await flush();
+	return { ...rest.validation, households: validator.households, members: validator.members };
 }
 
 interface PlanCounts {
