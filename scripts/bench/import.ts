@@ -9,6 +9,9 @@
 // PostgreSQL database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres),
 // starts build/index.js on it, signs in as the county's admin and prints one line:
 //   npx vite build && BENCH_HOUSEHOLDS=100000 npx tsx scripts/bench/import.ts
+// Into a county that already holds households (a copy of the county bench's database, made
+// with CREATE DATABASE … TEMPLATE; the file continues the county's generated households):
+//   BENCH_COUNTY_TEMPLATE=levee_bench_county_300000 BENCH_HOUSEHOLDS=100000 npx tsx scripts/bench/import.ts
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -26,6 +29,7 @@ import { systemActor } from '../../src/lib/server/auth/actor';
 import { loadCountyDivisions } from '../../src/lib/server/divisions';
 import { createFirstAdmin } from '../../src/lib/server/auth/bootstrap';
 import { generateCountyCsv } from '../generate-county';
+import { SEARCH_ADMIN } from '../bench';
 
 const TODAY = '2026-11-29';
 
@@ -285,23 +289,33 @@ async function main(): Promise<void> {
 	const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 	const name =
 		process.env.BENCH_DATABASE_NAME ?? `levee_import_bench_${randomBytes(3).toString('hex')}`;
+	const template = process.env.BENCH_COUNTY_TEMPLATE;
 	const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`create database ${name}`);
+	await admin.unsafe(`create database ${name}${template ? ` template ${template}` : ''}`);
 	const target = new URL(adminUrl);
 	target.pathname = `/${name}`;
 	const databaseUrl = target.toString();
 	let stop = async () => {};
 	try {
 		const database = await openDatabase({ kind: 'postgres', url: databaseUrl });
-		await runMigrations(database);
-		await loadCountyDivisions(database.db, systemActor('bench'), '130434');
-		const password = 'bench-password-1';
-		await createFirstAdmin(database.db, {
-			countyCode: '130434',
-			username: 'benchadmin',
-			displayName: 'bench',
-			password
-		});
+		let signIn = { username: 'benchadmin', password: 'bench-password-1' };
+		let firstHousehold = 0;
+		if (template) {
+			signIn = SEARCH_ADMIN;
+			const client = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+			const [{ n }] = await client`select count(*)::int as n from households`;
+			await client.end();
+			firstHousehold = n;
+		} else {
+			await runMigrations(database);
+			await loadCountyDivisions(database.db, systemActor('bench'), '130434');
+			await createFirstAdmin(database.db, {
+				countyCode: '130434',
+				username: signIn.username,
+				displayName: 'bench',
+				password: signIn.password
+			});
+		}
 		await database.close();
 
 		const port = await freePort();
@@ -339,7 +353,11 @@ async function main(): Promise<void> {
 		}
 		const login = await fetch(`${origin}/login`, {
 			method: 'POST',
-			body: new URLSearchParams({ identifier: 'benchadmin', password, next: '/' }),
+			body: new URLSearchParams({
+				identifier: signIn.username,
+				password: signIn.password,
+				next: '/'
+			}),
 			redirect: 'manual',
 			headers: { origin, 'content-type': 'application/x-www-form-urlencoded' }
 		});
@@ -352,11 +370,12 @@ async function main(): Promise<void> {
 		const r = await benchImportHttp(origin, cookie, households, {
 			pid: child.pid!,
 			databaseUrl,
+			firstHousehold,
 			progress: true
 		});
 		console.log(
 			[
-				`import over HTTP, PostgreSQL: ${households.toLocaleString('en')} households, ${r.rows.toLocaleString('en')} member rows, ${r.fileMb.toFixed(1)} MB CSV`,
+				`import over HTTP, PostgreSQL${template ? `, into ${firstHousehold.toLocaleString('en')} households` : ''}: ${households.toLocaleString('en')} households, ${r.rows.toLocaleString('en')} member rows, ${r.fileMb.toFixed(1)} MB CSV`,
 				`  preview ${r.previewSeconds.toFixed(1)} s + apply ${r.applySeconds.toFixed(1)} s = ${r.seconds.toFixed(1)} s: ${Math.round(r.rowsPerSecond).toLocaleString('en')} member rows/s`,
 				`  server RSS ${r.startRssMb.toFixed(0)} MB before, peak ${r.peakRssMb.toFixed(0)} MB (VmHWM ${rssMb(child.pid!, 'VmHWM').toFixed(0)} MB)`,
 				`  bare SQL (households, members, membership events; multi-row INSERTs): ${r.bareSqlSeconds.toFixed(1)} s; ratio ${(r.seconds / r.bareSqlSeconds).toFixed(1)}×`

@@ -186,8 +186,11 @@ export async function refreshStandings(
 				nearLineMarginPct,
 				reason,
 				// One array parameter: thousands of bound values cost more to bind and plan than
-				// the refresh of a chunk of new households itself.
-				(column) => sql`${column} = any(${`{${chunk.join(',')}}`}::uuid[])`
+				// the refresh of a chunk of new households itself. A semi-join on its elements,
+				// not `= any(array)`: with a county's statistics (or none, inside an import) the
+				// planner reads every event and member of the county for a chunk's `= any`;
+				// joined, each household is index lookups, whatever the county's size.
+				(column) => sql`${column} in (select unnest(${`{${chunk.join(',')}}`}::uuid[]))`
 			)
 		);
 	}
