@@ -764,17 +764,20 @@ async function nightlyFirst(county: County) {
 	const database = await openDatabase({ kind: 'postgres', url: county.url });
 	try {
 		const t0 = performance.now();
+		const passStarted = new Date();
 		const results = await runDueNightlyJobs(database.db);
 		const ran = results.filter((r) => r.result === 'ran').length;
 		if (ran) {
-			// Each job's own time from the scheduled_runs rows: the jobs of a pass share their
-			// started_at, so a job took from the one before it finished to its own finish.
+			// Each job's own time from the scheduled_runs rows of this pass (a job the generation
+			// ran already is not in it): the jobs of a pass share their started_at, so a job took
+			// from the one before it finished to its own finish.
 			const jobs = rowsOf<{ job: string; ms: number }>(
 				await database.db.execute(sql`
 select job, extract(epoch from finished_at
 	- coalesce(lag(finished_at) over (order by finished_at), started_at)) * 1000 as ms
 from scheduled_runs
 where business_date = ${dueBusinessDate(new Date())} and finished_at is not null
+	and started_at >= ${passStarted.toISOString()}::timestamptz
 order by finished_at`)
 			);
 			notes.push(
