@@ -9,7 +9,7 @@ import { monitoringRecords } from '../monitoring/schema';
 import { getCountySettings } from '../settings';
 import { todayInChina } from '../../format';
 import { monthsBefore, windowStart } from './account';
-import { ledgerEntries } from './schema';
+import { INCOME_KINDS, ledgerEntries } from './schema';
 import { standingsSelect } from './standings';
 
 /**
@@ -90,7 +90,6 @@ export interface CountyAttribution {
 	};
 }
 
-const INCOME_KINDS = ['wage', 'operating', 'property', 'transfer'] as const;
 const programOf = sql<string>`case when ${ledgerEntries.source} = 'manual'
 	then 'manual:' || ${ledgerEntries.subtype} else ${ledgerEntries.source} end`;
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { PROGRAM_SOURCES } from './attribution';
-import { householdIncomeMonths, type LedgerKind, type LedgerSource } from './schema';
+import { INCOME_KINDS, householdIncomeMonths, type LedgerKind, type LedgerSource } from './schema';
 
 function rowsOf<T>(result: unknown): T[] {
 	return ((result as { rows?: T[] }).rows ?? result) as T[];
@@ -86,20 +86,21 @@ export async function addToIncomeMonths(tx: Db, deltas: readonly MonthDelta[]): 
 }
 
 /** The programs' sources and the kinds of income: what household_program_years sums. */
-const PROGRAM_YEAR_SOURCES: readonly string[] = PROGRAM_SOURCES;
-const INCOME_KINDS: readonly string[] = ['wage', 'operating', 'property', 'transfer'];
 const isProgramIncome = (kind: string, source: string) =>
-	INCOME_KINDS.includes(kind) && PROGRAM_YEAR_SOURCES.includes(source);
+	(INCOME_KINDS as readonly string[]).includes(kind) &&
+	(PROGRAM_SOURCES as readonly string[]).includes(source);
+const listOf = (values: readonly string[]) =>
+	sql.join(
+		values.map((v) => sql`${v}`),
+		sql`, `
+	);
 
 /** household_program_years recomputed from household_income_months (the migration's backfill). */
 export const PROGRAM_YEARS_FROM_MONTHS = sql`
 	select county_id, source, extract(year from month)::int as year, household_id,
 		sum(amount_fen) as amount_fen
 	from household_income_months
-	where source in (${sql.join(
-		PROGRAM_SOURCES.map((s) => sql`${s}`),
-		sql`, `
-	)}) and kind in ('wage', 'operating', 'property', 'transfer')
+	where source in (${listOf(PROGRAM_SOURCES)}) and kind in (${listOf(INCOME_KINDS)})
 	group by 1, 2, 3, 4`;
 
 /** Adds household-month rows of program income to their households' years, in key order. */

@@ -30,6 +30,9 @@ export const LEDGER_KINDS = [
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
+/** The four kinds of income (net income subtracts production costs; large expenses apart). */
+export const INCOME_KINDS = ['wage', 'operating', 'property', 'transfer'] as const;
+
 /** Where an entry came from: a program's record, or typed in by staff. */
 export const LEDGER_SOURCES = [
 	'manual',
